@@ -1,0 +1,147 @@
+"""Who may do what, and which changes need four eyes: pure decisions, no I/O.
+
+Workflows gather the facts (Slack user ids after group expansion, the request's kind and state, the clock)
+and ask here; storage enforces the same state machine through `can_transition`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+# A longer list in a Slack message reads like noise; the rest is summarised as "and N more".
+_MAX_NAMED_DECIDERS = 5
+
+
+class RequestState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    EXECUTING = "executing"
+    DONE = "done"
+    FAILED = "failed"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+ALLOWED_TRANSITIONS: Mapping[RequestState, frozenset[RequestState]] = {
+    RequestState.PENDING: frozenset(
+        {RequestState.APPROVED, RequestState.REJECTED, RequestState.EXPIRED, RequestState.CANCELLED}
+    ),
+    RequestState.APPROVED: frozenset({RequestState.EXECUTING}),
+    RequestState.EXECUTING: frozenset({RequestState.DONE, RequestState.FAILED}),
+    RequestState.DONE: frozenset(),
+    RequestState.FAILED: frozenset(),
+    RequestState.REJECTED: frozenset(),
+    RequestState.EXPIRED: frozenset(),
+    RequestState.CANCELLED: frozenset(),
+}
+
+# Leaving `pending` is a decision: whoever moved it is recorded as the decider.
+DECISION_STATES = ALLOWED_TRANSITIONS[RequestState.PENDING]
+
+
+def can_transition(source: RequestState, target: RequestState) -> bool:
+    return target in ALLOWED_TRANSITIONS[source]
+
+
+class Change(StrEnum):
+    """What an update touches; the update workflows report these names to `needs_approval`."""
+
+    DISPLAY_NAME = "display_name"
+    SMS = "sms"
+    VOICE = "voice"
+
+
+# Kinds that spend money, give numbers away or change emergency routing: always four eyes.
+_ALWAYS_APPROVED_KINDS = frozenset(
+    {"rent", "rent_any", "release", "import", "imported_remove", "e911_provision", "e911_remove"}
+)
+# Updates only matter when they re-route traffic; renaming a number is harmless.
+_UPDATE_KINDS = frozenset({"update", "imported_update"})
+_ROUTING_CHANGES = frozenset({Change.SMS, Change.VOICE})
+
+
+def needs_approval(kind: str, changes: frozenset[str] = frozenset()) -> bool:
+    """Whether a request of `kind` touching `changes` must wait for another person's approval."""
+    if kind in _ALWAYS_APPROVED_KINDS:
+        return True
+    if kind in _UPDATE_KINDS:
+        return not changes.isdisjoint(_ROUTING_CHANGES)
+    raise ValueError(f"unknown request kind {kind!r}")
+
+
+@dataclass(frozen=True)
+class ApprovalRules:
+    """Slack user ids allowed to decide (approvers) and to administer the bot (admins)."""
+
+    approvers: frozenset[str]
+    admins: frozenset[str]
+
+    @property
+    def deciders(self) -> frozenset[str]:
+        # Admins can do everything approvers can.
+        return self.approvers | self.admins
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """`reason` is a sentence meant for the user, whichever way the verdict goes."""
+
+    allowed: bool
+    reason: str
+
+
+def may_approve(rules: ApprovalRules, requester: str, actor: str) -> Verdict:
+    """Approve or reject: any approver or admin except the requester (four eyes)."""
+    if actor == requester:
+        return Verdict(False, "You requested this yourself; another approver must decide.")
+    if actor not in rules.deciders:
+        others = rules.deciders - {requester}
+        if not others:
+            return Verdict(False, "Only approvers can decide, and none is configured: ask an admin.")
+        return Verdict(False, f"Only approvers can decide: ask one of {_mentions(others)}.")
+    return Verdict(True, "You may decide on this request.")
+
+
+def may_cancel(requester: str, actor: str) -> Verdict:
+    """Cancel: only the person who asked (the state machine allows it only while pending)."""
+    if actor != requester:
+        return Verdict(False, f"Only <@{requester}>, who made this request, can cancel it.")
+    return Verdict(True, "You may cancel your request.")
+
+
+def may_admin(rules: ApprovalRules, actor: str) -> Verdict:
+    if actor not in rules.admins:
+        if not rules.admins:
+            return Verdict(False, "Only admins can do this, and none is configured.")
+        return Verdict(False, f"Only admins can do this: ask one of {_mentions(rules.admins)}.")
+    return Verdict(True, "You are an admin.")
+
+
+def expires_at(created_at: datetime, ttl: timedelta) -> datetime:
+    _require_aware(created_at)
+    if ttl <= timedelta(0):
+        raise ValueError(f"a request's time to live must be positive, got {ttl}")
+    return created_at + ttl
+
+
+def is_expired(expires_at: datetime, now: datetime) -> bool:
+    _require_aware(expires_at)
+    _require_aware(now)
+    return now >= expires_at
+
+
+def _require_aware(moment: datetime) -> None:
+    # A naive datetime would be compared against UTC times and silently shift every deadline.
+    if moment.utcoffset() is None:
+        raise ValueError(f"expected a timezone-aware datetime, got {moment.isoformat()}")
+
+
+def _mentions(user_ids: Iterable[str]) -> str:
+    ordered = sorted(user_ids)
+    named = ", ".join(f"<@{user_id}>" for user_id in ordered[:_MAX_NAMED_DECIDERS])
+    hidden = len(ordered) - _MAX_NAMED_DECIDERS
+    return f"{named} and {hidden} more" if hidden > 0 else named

@@ -1,0 +1,268 @@
+"""The SQLite file: schema migrations, one connection per thread, transactions, and value codecs.
+
+Every storage module takes a `Store` and asks it for the calling thread's connection, so a `Store` can be
+shared freely between Bolt listeners, the HTTP server's workers and the scheduler's jobs.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+JsonDict = dict[str, Any]
+
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+MIGRATIONS = Migrations("numbot")
+
+
+class StoreClosedError(RuntimeError):
+    """The store was shut down; no new connection is handed out."""
+
+
+class Store:
+    """A SQLite database file shared by all threads, each with its own connection."""
+
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> None:
+        self.path = Path(path)
+        self._busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._closed = threading.Event()
+        with self.transaction() as db:
+            # Inside BEGIN IMMEDIATE, two processes opening a fresh file cannot both run a migration.
+            MIGRATIONS.apply(db)
+
+    @property
+    def db(self) -> Database:
+        """The calling thread's connection, opened on first use."""
+        if self._closed.is_set():
+            self.close()
+            raise StoreClosedError(f"{self.path} is closed")
+        db: Database | None = getattr(self._local, "db", None)
+        if db is None:
+            db = self._connect()
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """Run a block atomically; nested blocks become savepoints of the outer transaction.
+
+        BEGIN IMMEDIATE takes the write lock up front, so a read-then-write block waits for other writers
+        (busy timeout) instead of failing with SQLITE_BUSY when it first writes.
+        """
+        db = self.db
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            db.rollback()
+            raise
+
+    def close(self) -> None:
+        """Close the calling thread's connection; the next use opens a fresh one."""
+        db: Database | None = getattr(self._local, "db", None)
+        if db is not None:
+            self._local.db = None
+            db.close()
+
+    def close_all(self) -> None:
+        """Shut down: close this thread's connection and stop handing out connections.
+
+        SQLite connections made with check_same_thread can only be closed by their own thread: other
+        threads close theirs on their next use of the store (which then raises StoreClosedError), and a
+        thread that ends drops its connection with its thread-local storage.
+        """
+        self._closed.set()
+        self.close()
+
+    def _connect(self) -> Database:
+        # isolation_level=None: the driver never opens a transaction behind our back; `transaction()`
+        # is the only way statements are grouped.
+        conn = sqlite3.connect(
+            self.path,
+            timeout=self._busy_timeout_ms / 1000,
+            isolation_level=None,
+            check_same_thread=True,
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
+        # WAL with synchronous=NORMAL survives crashes intact; only the last commits can be lost on power cut.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return Database(conn, execute_plugins=False)
+
+
+def to_iso(moment: datetime) -> str:
+    """UTC, fixed width: stored times compare correctly as plain strings in SQL."""
+    if moment.utcoffset() is None:
+        raise ValueError(f"expected a timezone-aware datetime, got {moment.isoformat()}")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def optional_from_iso(text: str | None) -> datetime | None:
+    return None if text is None else from_iso(text)
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def load_json(text: str) -> Any:
+    return json.loads(text)
+
+
+def optional_dump_json(value: Any | None) -> str | None:
+    return None if value is None else dump_json(value)
+
+
+def optional_load_json(text: str | None) -> Any:
+    return None if text is None else load_json(text)
+
+
+def optional_decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def optional_str(value: object | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def in_clause(values: tuple[str, ...]) -> str:
+    """Placeholders for `column IN (...)`; the values travel as parameters."""
+    if not values:
+        raise ValueError("an IN clause needs at least one value")
+    return f"({', '.join('?' for _ in values)})"
+
+
+@MIGRATIONS()
+def m001_initial_schema(db: Database) -> None:
+    db.executescript(_INITIAL_SCHEMA)
+
+
+_INITIAL_SCHEMA = """
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel TEXT NOT NULL,
+    text TEXT NOT NULL,
+    blocks TEXT,
+    thread_ts TEXT,
+    parent_id INTEGER REFERENCES outbox(id),
+    update_of INTEGER REFERENCES outbox(id),
+    digest_key TEXT,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    sent_ts TEXT,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    sent_at TEXT
+);
+CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE status = 'pending';
+
+CREATE TABLE requests (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN
+        ('pending', 'approved', 'executing', 'done', 'failed', 'rejected', 'expired', 'cancelled')),
+    requester TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    setup_cost TEXT,
+    monthly_cost TEXT,
+    currency TEXT,
+    origin_channel TEXT,
+    origin_ts TEXT,
+    card_outbox_id INTEGER REFERENCES outbox(id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at TEXT,
+    reason TEXT,
+    result TEXT,
+    error TEXT,
+    updated_at TEXT NOT NULL,
+    idempotency_key TEXT UNIQUE
+);
+CREATE INDEX requests_state_expires ON requests (state, expires_at);
+CREATE INDEX requests_state_updated ON requests (state, updated_at);
+CREATE INDEX requests_subject ON requests (subject);
+CREATE INDEX requests_requester ON requests (requester);
+
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    request_id TEXT,
+    detail TEXT
+);
+CREATE INDEX audit_subject ON audit (subject);
+CREATE INDEX audit_actor ON audit (actor);
+CREATE INDEX audit_request ON audit (request_id);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+
+CREATE TABLE events (
+    event_id TEXT PRIMARY KEY,
+    api TEXT NOT NULL CHECK (api IN ('numbers', 'imported')),
+    resource_id TEXT,
+    resource_type TEXT,
+    event_type TEXT,
+    status TEXT,
+    raw_body BLOB NOT NULL,
+    received_at TEXT NOT NULL,
+    processed_at TEXT,
+    outcome TEXT
+);
+CREATE INDEX events_unprocessed ON events (received_at) WHERE processed_at IS NULL;
+
+CREATE TABLE watches (
+    phone_number TEXT NOT NULL,
+    api TEXT NOT NULL CHECK (api IN ('numbers', 'imported')),
+    request_id TEXT REFERENCES requests(id),
+    region TEXT,
+    number_type TEXT,
+    what TEXT NOT NULL,
+    since TEXT NOT NULL,
+    next_check_at TEXT NOT NULL,
+    checks INTEGER NOT NULL DEFAULT 0,
+    settled_at TEXT,
+    outcome TEXT,
+    PRIMARY KEY (phone_number, api)
+);
+CREATE INDEX watches_due ON watches (next_check_at) WHERE settled_at IS NULL;
+
+CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+"""

@@ -1,0 +1,177 @@
+"""Durable Slack outbox: every notification is stored first and marked sent only after Slack said ok.
+
+A message may depend on another one: a thread reply needs its parent's `ts` (`parent_id`), an edit needs
+the `ts` of the message it replaces (`update_of`). Such rows are not due until that message is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from storage.db import (
+    JsonDict,
+    Store,
+    from_iso,
+    optional_dump_json,
+    optional_from_iso,
+    optional_load_json,
+    to_iso,
+)
+
+OutboxStatus = Literal["pending", "sent"]
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A message to post (or, with `update_of`, an edit of a message posted earlier)."""
+
+    channel: str
+    text: str
+    blocks: list[JsonDict] | None = None
+    thread_ts: str | None = None
+    parent_id: int | None = None
+    update_of: int | None = None
+    digest_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.thread_ts is not None and self.parent_id is not None:
+            raise ValueError("a message is threaded under a known ts or under an outbox parent, not both")
+        if self.update_of is not None and (self.thread_ts is not None or self.parent_id is not None):
+            raise ValueError("an edit keeps the thread of the message it replaces")
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """A stored message. `thread_ts` is resolved from the parent once it is sent; `update_ts` is the ts of
+    the message an edit replaces (None until that message is sent, or when this row is not an edit)."""
+
+    id: int
+    channel: str
+    text: str
+    blocks: list[JsonDict] | None
+    thread_ts: str | None
+    parent_id: int | None
+    update_of: int | None
+    update_ts: str | None
+    digest_key: str | None
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: datetime
+    sent_ts: str | None
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+_SELECT_ROWS = """
+SELECT o.id, o.channel, o.text, o.blocks, COALESCE(o.thread_ts, parent.sent_ts) AS thread_ts, o.parent_id,
+       o.update_of, target.sent_ts AS update_ts, o.digest_key, o.status, o.attempts, o.next_attempt_at,
+       o.sent_ts, o.last_error, o.created_at, o.sent_at
+FROM outbox AS o
+LEFT JOIN outbox AS parent ON parent.id = o.parent_id
+LEFT JOIN outbox AS target ON target.id = o.update_of
+"""
+
+
+def enqueue(store: Store, message: OutboxMessage, now: datetime) -> int:
+    """Queue a message, due immediately; returns its outbox id."""
+    rows = store.db.query(
+        """INSERT INTO outbox (channel, text, blocks, thread_ts, parent_id, update_of, digest_key,
+               next_attempt_at, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           RETURNING id""",
+        [
+            message.channel,
+            message.text,
+            optional_dump_json(message.blocks),
+            message.thread_ts,
+            message.parent_id,
+            message.update_of,
+            message.digest_key,
+            to_iso(now),
+            to_iso(now),
+        ],
+    )
+    outbox_id: int = next(rows)["id"]
+    return outbox_id
+
+
+def due(store: Store, now: datetime, limit: int = 100) -> list[OutboxRow]:
+    """Pending messages ready to go, oldest first: retry time reached and what they depend on sent."""
+    rows = store.db.query(
+        _SELECT_ROWS
+        + """WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+               AND (o.parent_id IS NULL OR parent.status = 'sent')
+               AND (o.update_of IS NULL OR target.status = 'sent')
+             ORDER BY o.id
+             LIMIT ?""",
+        [to_iso(now), limit],
+    )
+    return [_row(row) for row in rows]
+
+
+def get_message(store: Store, outbox_id: int) -> OutboxRow | None:
+    rows = list(store.db.query(_SELECT_ROWS + "WHERE o.id = ?", [outbox_id]))
+    return _row(rows[0]) if rows else None
+
+
+def mark_sent(store: Store, outbox_id: int, ts: str, now: datetime) -> bool:
+    """Record Slack's ts for a delivered message; False if it was already marked sent."""
+    cursor = store.db.execute(
+        "UPDATE outbox SET status = 'sent', sent_ts = ?, sent_at = ? WHERE id = ? AND status = 'pending'",
+        [ts, to_iso(now), outbox_id],
+    )
+    return cursor.rowcount == 1
+
+
+def defer(store: Store, outbox_id: int, until: datetime, error: str) -> bool:
+    """Count a failed attempt and retry at `until`; False if the message is no longer pending."""
+    cursor = store.db.execute(
+        """UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+           WHERE id = ? AND status = 'pending'""",
+        [to_iso(until), error, outbox_id],
+    )
+    return cursor.rowcount == 1
+
+
+def sent_ts(store: Store, outbox_id: int) -> str | None:
+    rows = list(store.db.query("SELECT sent_ts FROM outbox WHERE id = ?", [outbox_id]))
+    return rows[0]["sent_ts"] if rows else None
+
+
+def pending_counts(store: Store) -> dict[str, int]:
+    """Undelivered messages per channel: a growing count means a burst worth turning into a digest."""
+    rows = store.db.query(
+        "SELECT channel, COUNT(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel"
+    )
+    return {row["channel"]: row["n"] for row in rows}
+
+
+def oldest_pending(store: Store, now: datetime) -> timedelta | None:
+    """How long the oldest undelivered message has been waiting (None when nothing is pending)."""
+    rows = list(store.db.query("SELECT MIN(created_at) AS oldest FROM outbox WHERE status = 'pending'"))
+    oldest = optional_from_iso(rows[0]["oldest"])
+    return None if oldest is None else now - oldest
+
+
+def _row(row: dict[str, Any]) -> OutboxRow:
+    return OutboxRow(
+        id=row["id"],
+        channel=row["channel"],
+        text=row["text"],
+        blocks=optional_load_json(row["blocks"]),
+        thread_ts=row["thread_ts"],
+        parent_id=row["parent_id"],
+        update_of=row["update_of"],
+        update_ts=row["update_ts"],
+        digest_key=row["digest_key"],
+        status=row["status"],
+        attempts=row["attempts"],
+        next_attempt_at=from_iso(row["next_attempt_at"]),
+        sent_ts=row["sent_ts"],
+        last_error=row["last_error"],
+        created_at=from_iso(row["created_at"]),
+        sent_at=optional_from_iso(row["sent_at"]),
+    )

@@ -186,7 +186,8 @@ def transition(
     """
     illegal = sorted(state for state in expected if not can_transition(state, to))
     if not expected or illegal:
-        raise ValueError(f"a request cannot move from {illegal or 'nowhere'} to {to}")
+        sources = ", ".join(illegal) or "no expected state"
+        raise ValueError(f"a request cannot move from {sources} to {to}")
     changes: dict[str, Any] = {"state": to, "updated_at": to_iso(now)}
     if to in DECISION_STATES:
         changes |= {"decided_by": actor, "decided_at": to_iso(now)}

@@ -10,7 +10,7 @@ from bot.sinch.errors import InvalidPhoneNumber
 
 _PARSE_REASONS = {
     phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "the country code is unknown",
-    phonenumbers.NumberParseException.NOT_A_NUMBER: "it contains characters that are not digits",
+    phonenumbers.NumberParseException.NOT_A_NUMBER: "it does not look like a phone number",
     phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "it is too short",
     phonenumbers.NumberParseException.TOO_SHORT_NSN: "it is too short",
     phonenumbers.NumberParseException.TOO_LONG: "it is too long",

@@ -1,0 +1,70 @@
+"""`create_app`: the Bolt app with every workflow registered. A factory, never a module global."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from types import ModuleType
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.config import Settings
+from bot.errors import report_error
+from bot.services import Services
+from commands import approvals as approval_actions
+from commands import help as help_command
+from commands.router import CommandRouter, Invocation
+
+log = logging.getLogger(__name__)
+
+# Each module has `register(app, services, router)`: its subcommands, buttons and modals.
+WORKFLOWS: tuple[ModuleType, ...] = (approval_actions,)
+
+# Acks happen inside listeners, so a pool exhausted by slow Sinch calls would delay every ack behind them.
+LISTENER_THREADS = 64
+
+
+def create_app(settings: Settings, services: Services, *, client: WebClient | None = None) -> App:
+    app = App(
+        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
+        signing_secret=(
+            settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+        ),
+        client=client,
+        # Socket Mode deliveries are not signed (the socket itself is authenticated).
+        request_verification_enabled=not settings.socket_mode,
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt"),
+        raise_error_for_unhandled_request=False,
+    )
+    router = CommandRouter()
+    for workflow in WORKFLOWS:
+        workflow.register(app, services, router)
+
+    @app.command(ids.COMMAND)
+    def numbers(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        try:
+            subcommand, words = router.resolve(command.get("text", ""))
+            invocation = Invocation(
+                user_id=command["user_id"],
+                channel_id=command["channel_id"],
+                trigger_id=command["trigger_id"],
+                words=words,
+                respond=respond,
+                client=client,
+            )
+            if subcommand is None:
+                help_command.show_help(invocation, router, services)
+            else:
+                subcommand.handler(invocation, services)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message, never silence
+            report_error(exc, respond, services, router)
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], respond: Respond) -> None:
+        report_error(error, respond, services, router)
+
+    return app

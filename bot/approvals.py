@@ -1,0 +1,236 @@
+"""Four-eyes approvals: submit a request, decide on it, run it exactly once, and tell everyone.
+
+The state machine (bot.policy, enforced by storage.requests.transition):
+pending → approved → executing → done | failed; pending → rejected | expired | cancelled.
+Every step is a conditional update, so double clicks and concurrent approvers yield exactly one decision
+and at most one execution; the card in the approvals channel is re-rendered from the stored request after
+each step, and outcomes are posted in its thread for the requester.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from bot import policy
+from bot.approval_card import render_card, render_outcome_reply
+from bot.errors import UserFacingError
+from bot.policy import RequestState
+from bot.services import Services
+from bot.sinch.errors import SinchError, Transport
+from storage import outbox, requests
+from storage.outbox import OutboxMessage
+from storage.requests import Request, RequestDraft
+
+log = logging.getLogger(__name__)
+
+SYSTEM_ACTOR = "numbot"
+
+
+class CardSummary(BaseModel):
+    """What the approval card shows about a request; workflows build it, storage keeps it as JSON."""
+
+    title: str
+    fields: list[tuple[str, str]] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How an approved request ended: `text` is the sentence users read, `result` is kept on the request."""
+
+    ok: bool
+    text: str
+    result: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Executor:
+    """How an approved request of one kind runs.
+
+    `reconcile` reads the true state back from Sinch when `execute` could not tell whether its call took
+    effect (a timeout after sending, a crash mid-call); it returns None while the truth is still unknown.
+    """
+
+    execute: Callable[[Services, Request], Outcome]
+    reconcile: Callable[[Services, Request], Outcome | None] | None = None
+
+
+def submit(services: Services, draft: RequestDraft) -> Request:
+    """Store a pending request and queue its card atomically: a retried submit posts no second card."""
+    channel = services.settings.numbot_approvals_channel
+    if channel is None:
+        raise UserFacingError("No approvals channel is configured (NUMBOT_APPROVALS_CHANNEL); ask an admin.")
+    store = services.store
+    now = services.clock()
+    with store.transaction():
+        request = requests.create_request(store, draft, now)
+        if request.card_outbox_id is None:
+            text, blocks = render_card(request, now=now, sandbox=services.sandbox)
+            card_id = outbox.enqueue(store, OutboxMessage(channel=channel, text=text, blocks=blocks), now)
+            requests.set_card(store, request.id, card_id)
+            request = _reload(services, request.id)
+    services.notifier.kick()
+    return request
+
+
+def decide(
+    services: Services, request_id: str, actor: str, *, approve: bool, reason: str | None = None
+) -> Request:
+    """Approve (and then run) or reject a pending request; UserFacingError explains any refusal."""
+    request = load(services, request_id)
+    verdict = policy.may_approve(services.directory.rules(), request.requester, actor)
+    if not verdict.allowed:
+        raise UserFacingError(verdict.reason)
+    target = RequestState.APPROVED if approve else RequestState.REJECTED
+    decided = _move(services, request, {RequestState.PENDING}, target, actor, reason=reason)
+    if not approve:
+        _reply(services, decided)
+        return decided
+    return _execute(services, decided)
+
+
+def cancel(services: Services, request_id: str, actor: str) -> Request:
+    request = load(services, request_id)
+    verdict = policy.may_cancel(request.requester, actor)
+    if not verdict.allowed:
+        raise UserFacingError(verdict.reason)
+    return _move(services, request, {RequestState.PENDING}, RequestState.CANCELLED, actor)
+
+
+def expire_due(services: Services) -> int:
+    """Expire pending requests past their deadline; returns how many this call expired."""
+    expired = 0
+    for request in requests.due_for_expiry(services.store, services.clock()):
+        try:
+            moved = _move(services, request, {RequestState.PENDING}, RequestState.EXPIRED, SYSTEM_ACTOR)
+        except UserFacingError:
+            continue  # decided a moment ago by a person: their decision stands
+        _reply(services, moved)
+        expired += 1
+    return expired
+
+
+def _execute(services: Services, approved: Request) -> Request:
+    # Persist the intent before the call: if we die mid-call, the reconciler finds it "executing".
+    executing = _move(services, approved, {RequestState.APPROVED}, RequestState.EXECUTING, SYSTEM_ACTOR)
+    executor = services.executors[executing.kind]
+    try:
+        outcome = executor.execute(services, executing)
+    except Transport as exc:
+        if not exc.may_have_reached_server:
+            outcome = Outcome(False, f"Sinch could not be reached, so nothing was done: {exc}")
+        else:
+            checked = executor.reconcile(services, executing) if executor.reconcile else None
+            if checked is None:
+                log.warning("outcome of %s unknown after %s; the reconciler will check", executing.id, exc)
+                return executing
+            outcome = checked
+    except SinchError as exc:
+        outcome = Outcome(False, str(exc))
+    return finish(services, executing, outcome)
+
+
+def finish(services: Services, executing: Request, outcome: Outcome) -> Request:
+    """Record how an executing request ended and tell the approvals channel and the requester."""
+    target = RequestState.DONE if outcome.ok else RequestState.FAILED
+    finished = requests.transition(
+        services.store,
+        executing.id,
+        expected={RequestState.EXECUTING},
+        to=target,
+        actor=SYSTEM_ACTOR,
+        now=services.clock(),
+        result=outcome.result,
+        error=None if outcome.ok else outcome.text,
+    )
+    if finished is None:
+        return _reload(services, executing.id)  # the reconciler got there first
+    _update_card(services, finished)
+    _reply(services, finished, outcome.text)
+    return finished
+
+
+def _move(
+    services: Services,
+    request: Request,
+    expected: set[RequestState],
+    target: RequestState,
+    actor: str,
+    *,
+    reason: str | None = None,
+) -> Request:
+    moved = requests.transition(
+        services.store,
+        request.id,
+        expected=expected,
+        to=target,
+        actor=actor,
+        now=services.clock(),
+        reason=reason,
+    )
+    if moved is None:
+        raise UserFacingError(already_moved(_reload(services, request.id)))
+    _update_card(services, moved)
+    return moved
+
+
+def already_moved(request: Request) -> str:
+    by = f" by <@{request.decided_by}>" if request.decided_by and request.decided_by != SYSTEM_ACTOR else ""
+    return f"Request {request.id} is already {request.state.value}{by}; nothing more to do."
+
+
+def _update_card(services: Services, request: Request) -> None:
+    if request.card_outbox_id is None:
+        return
+    text, blocks = render_card(request, now=services.clock(), sandbox=services.sandbox)
+    services.notifier.post(
+        OutboxMessage(
+            channel=_card_channel(services, request.card_outbox_id),
+            text=text,
+            blocks=blocks,
+            update_of=request.card_outbox_id,
+        )
+    )
+
+
+def _reply(services: Services, request: Request, detail: str | None = None) -> None:
+    """Tell the requester, in the card's thread, how their request ended."""
+    if request.card_outbox_id is None:
+        return
+    text, blocks = render_outcome_reply(request, detail, sandbox=services.sandbox)
+    services.notifier.post(
+        OutboxMessage(
+            channel=_card_channel(services, request.card_outbox_id),
+            text=text,
+            blocks=blocks,
+            parent_id=request.card_outbox_id,
+        )
+    )
+
+
+def _card_channel(services: Services, card_outbox_id: int) -> str:
+    # The card's own channel: the configured one may have changed since it was posted.
+    card = outbox.get_message(services.store, card_outbox_id)
+    assert card is not None, "outbox rows are never deleted"
+    return card.channel
+
+
+def load(services: Services, request_id: str) -> Request:
+    request = requests.get_request(services.store, request_id)
+    if request is None:
+        raise UserFacingError(f"There is no request {request_id}.")
+    return request
+
+
+def _reload(services: Services, request_id: str) -> Request:
+    request = requests.get_request(services.store, request_id)
+    assert request is not None, "requests are never deleted"
+    return request

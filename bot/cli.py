@@ -1,0 +1,70 @@
+"""`numbot run | serve | console | sandbox | doctor`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from sandbox.console import run_console
+from sandbox.sinch.server import serve_cli
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.doctor import doctor
+from bot.runtime import serve
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="numbot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="serve Slack if SLACK_BOT_TOKEN is set, else open the local console")
+    serve = commands.add_parser("serve", help="run the bot in a Slack workspace (Socket Mode or HTTP)")
+    serve.add_argument("--sandbox", action="store_true", help="use the embedded Sinch sandbox")
+    console = commands.add_parser(
+        "console", help="a local Slack workspace in the terminal, driving the real bot"
+    )
+    console.add_argument(
+        "--script", help="run the commands in this file (or - for stdin) and print the transcript"
+    )
+    sandbox = commands.add_parser("sandbox", help="serve the Sinch sandbox (Numbers, Imported, OAuth)")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8080)
+    sandbox.add_argument("--seed", type=int, default=1)
+    commands.add_parser("doctor", help="check the configuration and show pending work")
+    args = parser.parse_args(argv)
+
+    if args.command == "sandbox":
+        serve_cli(args.host, args.port, args.seed)
+        return 0
+    try:
+        settings = load_settings(**({"numbot_sandbox": True} if getattr(args, "sandbox", False) else {}))
+    except ConfigError as exc:
+        print(f"numbot: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.numbot_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    command = args.command
+    if command == "run":
+        command = "serve" if settings.has_slack else "console"
+    try:
+        return _run(command, settings, args)
+    except ConfigError as exc:
+        print(f"numbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+def _run(command: str, settings: Settings, args: argparse.Namespace) -> int:
+    if command == "serve":
+        serve(settings)
+        return 0
+    if command == "console":
+        return run_console(settings, script=args.script if hasattr(args, "script") else None)
+    return doctor(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

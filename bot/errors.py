@@ -1,0 +1,56 @@
+"""Every failure a Slack user can meet becomes one clear ephemeral message; tracebacks stay in the log."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import TYPE_CHECKING
+
+from bot.blocks import section, to_dicts, with_sandbox_note
+from bot.sinch.errors import SinchError
+from commands.parsing import UsageError
+
+if TYPE_CHECKING:
+    from slack_bolt import Respond
+
+    from bot.services import Services
+    from commands.router import CommandRouter
+
+log = logging.getLogger(__name__)
+
+
+class UserFacingError(Exception):
+    """A refusal or problem whose message is meant for the user as is (policy refusals, missing state)."""
+
+
+def describe(error: Exception) -> str:
+    """The sentence a user sees for an error; a reference code ties unexpected ones to the log."""
+    if isinstance(error, UsageError):
+        usage = f"\nUsage: `{error.usage}`" if error.usage else ""
+        return f":warning: {error}{usage}"
+    if isinstance(error, UserFacingError):
+        return f":no_entry: {error}"
+    if isinstance(error, SinchError):
+        return f":x: {error}"
+    reference = secrets.token_hex(3)
+    log.error("unexpected error (ref %s)", reference, exc_info=error)
+    return (
+        f":boom: Something went wrong on our side (ref `{reference}`). Nothing was changed; please try again."
+    )
+
+
+def report_error(
+    error: Exception, respond: Respond | None, services: Services, router: CommandRouter | None = None
+) -> None:
+    text = describe(error)
+    if isinstance(error, UsageError) and not error.usage and router is not None:
+        text += "\nType `/numbers help` for every command with examples."
+    if respond is None or respond.response_url is None:
+        log.warning("no way to tell the user: %s", text)
+        return
+    respond(
+        text=text,
+        blocks=to_dicts(with_sandbox_note([section(text)], services.sandbox)),
+        response_type="ephemeral",
+        replace_original=False,
+    )

@@ -1,0 +1,35 @@
+"""Every action_id, callback_id and block_id the bot uses, in one place.
+
+Slack routes clicks and submissions by these strings; a typo in one place and a listener that never fires is
+the classic chat-ops bug, so listeners and block builders both import them from here.
+"""
+
+from typing import Final
+
+# Slash command
+COMMAND: Final = "/numbers"
+
+# Buttons and selects (action_id)
+REQUEST_NUMBER: Final = "numbers.request"  # "Request this number" under a search result
+APPROVE: Final = "approval.approve"
+REJECT: Final = "approval.reject"
+CANCEL: Final = "approval.cancel"
+MORE_ACTIVE: Final = "active.more"  # next page of `list`
+RELEASE_CONFIRM: Final = "release.confirm"
+E911_ACCEPT_SUGGESTION: Final = "e911.accept"
+E911_PICK_CANDIDATE: Final = "e911.pick"
+E911_EDIT: Final = "e911.edit"
+
+# Modals (callback_id)
+SEARCH_MODAL: Final = "search.modal"
+RENT_MODAL: Final = "rent.modal"
+REJECT_MODAL: Final = "approval.reject_reason"
+UPDATE_MODAL: Final = "active.update"
+RELEASE_MODAL: Final = "release.modal"
+IMPORT_MODAL: Final = "imported.add"
+IMPORTED_UPDATE_MODAL: Final = "imported.update"
+IMPORTED_REMOVE_MODAL: Final = "imported.remove"
+E911_MODAL: Final = "e911.set"
+E911_RESULT_MODAL: Final = "e911.result"
+E911_REMOVE_MODAL: Final = "e911.remove"
+LOADING_MODAL: Final = "loading"

@@ -1,0 +1,162 @@
+"""Outbox → Slack: every notification is stored first and marked sent only once Slack says ok.
+
+One delivery thread per process drains the outbox in order per channel. Failures never drop a message:
+429 waits for Retry-After, server errors back off, a channel the bot cannot post to is logged once with a
+hint for the admin and retried later. `kick()` wakes the thread at once, so an approval card appears
+within milliseconds of being queued, not on the next polling tick.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.services import Clock
+from storage import outbox
+from storage.db import Store
+from storage.outbox import OutboxMessage, OutboxRow
+
+log = logging.getLogger(__name__)
+
+# Channel problems an admin must fix: retry rarely, but keep the message.
+_MEMBERSHIP_ERRORS = {"not_in_channel", "channel_not_found", "is_archived"}
+_MEMBERSHIP_RETRY = timedelta(minutes=5)
+_MAX_BACKOFF = timedelta(minutes=10)
+_IDLE_WAIT_SECONDS = 1.0
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    superseded: int = 0
+    deferred: int = 0
+    channels_blocked: set[str] = field(default_factory=set)
+
+
+class Notifier:
+    def __init__(self, store: Store, client: WebClient, clock: Clock) -> None:
+        self._store = store
+        self._client = client
+        self._clock = clock
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._deliver_lock = threading.Lock()
+        self._warned_channels: set[str] = set()
+
+    def post(self, message: OutboxMessage) -> int:
+        """Queue a message (durably) and wake the delivery thread; returns the outbox id."""
+        outbox_id = outbox.enqueue(self._store, message, self._clock())
+        self.kick()
+        return outbox_id
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="notifier", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(_IDLE_WAIT_SECONDS)
+            self._wake.clear()
+            try:
+                while self.deliver_due().sent and not self._stop.is_set():
+                    pass
+            except Exception:
+                log.exception("outbox delivery pass failed; retrying")
+        self._store.close()
+
+    def deliver_due(self, limit: int = 50) -> DeliveryReport:
+        """One pass over due messages, in order per channel; safe to call from any thread."""
+        report = DeliveryReport()
+        with self._deliver_lock:
+            for row in outbox.due(self._store, self._clock(), limit):
+                if row.channel in report.channels_blocked:
+                    continue  # keep per-channel order: nothing overtakes a message that is waiting
+                if self._superseded(row):
+                    outbox.mark_sent(self._store, row.id, row.update_ts or "", self._clock())
+                    report.superseded += 1
+                    continue
+                if self._send(row):
+                    report.sent += 1
+                else:
+                    report.deferred += 1
+                    report.channels_blocked.add(row.channel)
+        return report
+
+    def _superseded(self, row: OutboxRow) -> bool:
+        """An edit with a newer pending edit of the same message would only flash stale state."""
+        if row.update_of is None:
+            return False
+        rows = self._store.db.query(
+            "SELECT 1 FROM outbox WHERE update_of = ? AND status = 'pending' AND id > ? LIMIT 1",
+            [row.update_of, row.id],
+        )
+        return next(iter(rows), None) is not None
+
+    def _send(self, row: OutboxRow) -> bool:
+        try:
+            ts = self._call_slack(row)
+        except SlackApiError as exc:
+            self._defer(row, exc)
+            return False
+        except Exception as exc:  # noqa: BLE001 - network trouble: back off and retry, never drop
+            self._defer_for(row, self._backoff(row), f"transport: {exc}")
+            return False
+        outbox.mark_sent(self._store, row.id, ts, self._clock())
+        return True
+
+    def _call_slack(self, row: OutboxRow) -> str:
+        if row.update_of is not None:
+            response = self._client.chat_update(
+                channel=row.channel, ts=row.update_ts or "", text=row.text, blocks=row.blocks
+            )
+        else:
+            response = self._client.chat_postMessage(
+                channel=row.channel, text=row.text, blocks=row.blocks, thread_ts=row.thread_ts
+            )
+        return str(response["ts"])
+
+    def _defer(self, row: OutboxRow, exc: SlackApiError) -> None:
+        error = str(exc.response.get("error", "unknown"))
+        if exc.response.status_code == 429 or error == "ratelimited":
+            retry_after = float(exc.response.headers.get("Retry-After", "1"))
+            self._defer_for(row, timedelta(seconds=retry_after), "ratelimited")
+        elif error in _MEMBERSHIP_ERRORS:
+            if row.channel not in self._warned_channels:
+                self._warned_channels.add(row.channel)
+                log.error(
+                    "cannot post to channel %s (%s): invite the bot with `/invite @numbot` there, or grant "
+                    "it chat:write.public; messages for it are kept and retried every %s",
+                    row.channel,
+                    error,
+                    _MEMBERSHIP_RETRY,
+                )
+            self._defer_for(row, _MEMBERSHIP_RETRY, error)
+        elif error in {"invalid_blocks", "invalid_arguments"} and row.blocks:
+            # A layout Slack refuses must not cost the message: keep the fallback text and resend.
+            log.error("Slack refused the blocks of outbox message %s (%s); sending text only", row.id, error)
+            self._store.db.execute("UPDATE outbox SET blocks = NULL WHERE id = ?", [row.id])
+            self._defer_for(row, timedelta(0), error)
+        else:
+            self._defer_for(row, self._backoff(row), error)
+
+    def _defer_for(self, row: OutboxRow, delay: timedelta, error: str) -> None:
+        outbox.defer(self._store, row.id, self._clock() + delay, error)
+
+    @staticmethod
+    def _backoff(row: OutboxRow) -> timedelta:
+        return min(timedelta(seconds=2**row.attempts), _MAX_BACKOFF)

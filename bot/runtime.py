@@ -1,0 +1,140 @@
+"""One numbot process: Sinch (or the embedded sandbox), storage, Slack client, delivery, scheduler, servers.
+
+`Runtime` is used by `numbot serve`, by the console and by the end-to-end tests alike, so what the tests
+start is what users run.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from types import TracebackType
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk import WebClient
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.directory import ApproverDirectory
+from bot.notify import Notifier
+from bot.scheduler import Scheduler
+from bot.server import create_wsgi
+from bot.services import Clock, Services, utc_now
+from bot.sinch import BasicAuth, OAuth2ClientCredentials, SinchClient
+from bot.sinch.auth import Auth
+from bot.wsgi_server import BackgroundServer
+from sandbox.sinch import SandboxConfig, start_sandbox
+from storage.db import Store
+
+log = logging.getLogger(__name__)
+
+SANDBOX_PROJECT = "sandbox-project"
+
+
+class Runtime:
+    def __init__(self, settings: Settings, *, clock: Clock = utc_now, sandbox_seed: int = 1) -> None:
+        self.settings = settings
+        self._clock = clock
+        self._sandbox_seed = sandbox_seed
+        self._stack: list[object] = []
+        self.http: BackgroundServer | None = None
+        self._socket_handler: object | None = None
+
+    def start(self) -> Runtime:
+        settings = self.settings
+        sinch = self._sinch_client()
+        store = Store(settings.numbot_database)
+        slack = WebClient(
+            token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
+            base_url=settings.slack_api_url,
+        )
+        notifier = Notifier(store, slack, self._clock)
+        directory = ApproverDirectory(slack, settings.numbot_approvers, settings.numbot_admins)
+        self.services = Services(settings, store, sinch, notifier, directory, clock=self._clock)
+        self.app: App = create_app(settings, self.services, client=slack)
+        notifier.start()
+        self.scheduler = Scheduler(self.services)
+        self.scheduler.start()
+        self.http = BackgroundServer(
+            create_wsgi(None if settings.socket_mode else self.app, health=self._health),
+            host=settings.numbot_http_host,
+            port=settings.numbot_http_port,
+        ).start()
+        if settings.socket_mode:
+            self._start_socket_mode()
+        if settings.uses_sinch_sandbox:
+            log.warning("SANDBOX: Sinch is simulated; no real numbers are rented and no money is spent")
+        return self
+
+    def _sinch_client(self) -> SinchClient:
+        settings = self.settings
+        if settings.uses_sinch_sandbox:
+            sandbox = start_sandbox(SandboxConfig(seed=self._sandbox_seed))
+            self._stack.append(sandbox)
+            return SinchClient(
+                SANDBOX_PROJECT,
+                BasicAuth("sandbox", "sandbox"),
+                numbers_url=sandbox.url,
+                imported_url=sandbox.imported_url,
+            )
+        assert settings.sinch_project_id and settings.sinch_key_id and settings.sinch_key_secret
+        secret = settings.sinch_key_secret.get_secret_value()
+        auth: Auth = (
+            OAuth2ClientCredentials(settings.sinch_key_id, secret, token_url=settings.sinch_auth_url)
+            if settings.sinch_auth_mode == "oauth"
+            else BasicAuth(settings.sinch_key_id, secret)
+        )
+        return SinchClient(
+            settings.sinch_project_id,
+            auth,
+            numbers_url=settings.sinch_numbers_url,
+            imported_url=settings.sinch_imported_url,
+        )
+
+    def _start_socket_mode(self) -> None:
+        assert self.settings.slack_app_token is not None
+        handler = SocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
+        handler.connect()
+        self._socket_handler = handler
+
+    def _health(self) -> dict[str, object]:
+        return {"sandbox": self.settings.uses_sinch_sandbox, "socket_mode": self.settings.socket_mode}
+
+    @property
+    def url(self) -> str:
+        assert self.http is not None
+        return self.http.url
+
+    def stop(self) -> None:
+        if self._socket_handler is not None:
+            self._socket_handler.close()  # type: ignore[attr-defined]
+        if self.http is not None:
+            self.http.stop()
+        self.scheduler.stop()
+        self.services.notifier.stop()
+        self.services.sinch.close()
+        for resource in reversed(self._stack):
+            resource.stop()  # type: ignore[attr-defined]
+        self.services.store.close_all()
+
+    def __enter__(self) -> Runtime:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def serve(settings: Settings) -> None:
+    """`numbot serve`: run until Ctrl-C."""
+    settings.check_ready_to_serve()
+    stopped = threading.Event()
+    with Runtime(settings) as runtime:
+        mode = "Socket Mode" if settings.socket_mode else f"HTTP on {runtime.url}/slack/events"
+        log.info("numbot serving (%s); health at %s/healthz", mode, runtime.url)
+        try:
+            stopped.wait()
+        except KeyboardInterrupt:
+            log.info("stopping")

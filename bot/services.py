@@ -1,0 +1,39 @@
+"""The collaborators every workflow needs, built once per process and passed explicitly (no globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.approvals import Executor
+    from bot.config import Settings
+    from bot.directory import ApproverDirectory
+    from bot.notify import Notifier
+    from bot.sinch import SinchClient
+    from storage.db import Store
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    sinch: SinchClient
+    notifier: Notifier
+    directory: ApproverDirectory
+    clock: Clock = field(default=utc_now)
+    # kind -> how an approved request of that kind runs; each workflow registers its own.
+    executors: dict[str, Executor] = field(default_factory=dict)
+
+    @property
+    def sandbox(self) -> bool:
+        """True when Sinch is the embedded sandbox: every message then says so."""
+        return self.settings.uses_sinch_sandbox

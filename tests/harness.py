@@ -1,0 +1,129 @@
+"""The end-to-end world: the real bot (Runtime) between the local Slack workspace and the Sinch sandbox.
+
+Everything talks over real loopback HTTP: Slack deliveries are signed and POSTed to the bot's
+/slack/events, the bot calls the local Slack Web API with the real slack-sdk WebClient, and the typed
+Sinch client calls the sandbox with OAuth2 client credentials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot.config import Settings
+from bot.runtime import Runtime
+from bot.services import Services
+from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
+from sandbox.slack import LocalSlack, SlackChannel, SlackUser
+from sandbox.slack.driver import SlackUserDriver
+
+T = TypeVar("T")
+
+SIGNING_SECRET = "test-signing-secret"  # noqa: S105 - a test value
+BOT_TOKEN = "xoxb-local-test"  # noqa: S105
+APP_TOKEN = "xapp-local-test"  # noqa: S105
+SINCH_KEY_ID = "test-key"
+SINCH_KEY_SECRET = "test-secret"  # noqa: S105
+PROJECT_ID = "test-project"
+
+REQUESTER = SlackUser("U0REQUEST", "rita")
+APPROVER = SlackUser("U0APPROVE", "alex")
+SECOND_APPROVER = SlackUser("U0APPROV2", "sam")
+ADMIN = SlackUser("U0ADMIN01", "ada")
+BYSTANDER = SlackUser("U0BYSTAND", "vic")
+
+OPS = SlackChannel("C0OPS0001", "ops")
+APPROVALS = SlackChannel("C0APPROVE", "approvals")
+ALERTS = SlackChannel("C0ALERTS1", "numbers-alerts")
+APPROVER_GROUP = "S0APPROVER"
+
+
+@dataclass
+class World:
+    slack: LocalSlack
+    sinch: RunningSandbox
+    runtime: Runtime
+
+    @property
+    def services(self) -> Services:
+        return self.runtime.services
+
+    @property
+    def requester(self) -> SlackUserDriver:
+        return self.slack.user(REQUESTER.id)
+
+    @property
+    def approver(self) -> SlackUserDriver:
+        return self.slack.user(APPROVER.id)
+
+    @property
+    def second_approver(self) -> SlackUserDriver:
+        return self.slack.user(SECOND_APPROVER.id)
+
+    @property
+    def admin(self) -> SlackUserDriver:
+        return self.slack.user(ADMIN.id)
+
+    @property
+    def bystander(self) -> SlackUserDriver:
+        return self.slack.user(BYSTANDER.id)
+
+    def wait_for(self, predicate: Callable[[LocalSlack], T | None | bool], timeout: float = 5.0) -> T:
+        return self.slack.wait_for(predicate, timeout=timeout)
+
+
+def local_slack() -> LocalSlack:
+    return LocalSlack(
+        signing_secret=SIGNING_SECRET,
+        bot_token=BOT_TOKEN,
+        app_token=APP_TOKEN,
+        users=[REQUESTER, APPROVER, SECOND_APPROVER, ADMIN, BYSTANDER],
+        channels=[OPS, APPROVALS, ALERTS],
+        usergroups={APPROVER_GROUP: [APPROVER.id, SECOND_APPROVER.id]},
+    )
+
+
+def bot_settings(slack: LocalSlack, sinch: RunningSandbox, database: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": slack.api_url,
+        "sinch_project_id": PROJECT_ID,
+        "sinch_key_id": SINCH_KEY_ID,
+        "sinch_key_secret": SINCH_KEY_SECRET,
+        "sinch_numbers_url": sinch.url,
+        "sinch_imported_url": sinch.imported_url,
+        "sinch_auth_url": sinch.token_url,
+        "numbot_database": database,
+        "numbot_approvers": [APPROVER_GROUP],
+        "numbot_admins": [ADMIN.id],
+        "numbot_approvals_channel": APPROVALS.id,
+        "numbot_notifications_channel": ALERTS.id,
+        "numbot_http_host": "127.0.0.1",
+        "numbot_http_port": 0,
+    }
+    values.update(overrides)
+    # _env_file=None: a developer's own .env must not leak into tests.
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@contextmanager
+def running_world(
+    tmp_path: Path, *, sandbox: SandboxConfig | None = None, **settings_overrides: Any
+) -> Iterator[World]:
+    slack = local_slack()
+    slack.start()
+    sinch = start_sandbox(sandbox or SandboxConfig(seed=7, provisioning_seconds=3600))
+    runtime = Runtime(bot_settings(slack, sinch, tmp_path / "numbot.db", **settings_overrides))
+    try:
+        runtime.start()
+        if not runtime.settings.socket_mode:
+            slack.deliver_http(f"{runtime.url}/slack/events")
+        yield World(slack, sinch, runtime)
+    finally:
+        runtime.stop()
+        sinch.stop()
+        slack.stop()

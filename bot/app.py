@@ -14,6 +14,7 @@ from bot import ids
 from bot.config import Settings
 from bot.errors import report_error
 from bot.services import Services
+from commands import active, audit, callbacks, emergency, home, imported, release, rent, search
 from commands import approvals as approval_actions
 from commands import help as help_command
 from commands.router import CommandRouter, Invocation
@@ -21,7 +22,18 @@ from commands.router import CommandRouter, Invocation
 log = logging.getLogger(__name__)
 
 # Each module has `register(app, services, router)`: its subcommands, buttons and modals.
-WORKFLOWS: tuple[ModuleType, ...] = (approval_actions,)
+WORKFLOWS: tuple[ModuleType, ...] = (
+    search,
+    rent,
+    active,
+    release,
+    audit,
+    imported,
+    emergency,
+    callbacks,
+    home,
+    approval_actions,
+)
 
 # Acks happen inside listeners, so a pool exhausted by slow Sinch calls would delay every ack behind them.
 LISTENER_THREADS = 64

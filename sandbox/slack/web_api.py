@@ -1,0 +1,174 @@
+"""The Web API subset and the response_url endpoints, as a WSGI app over the workspace."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from sandbox.slack.api_methods import BOT_METHODS, Args
+from sandbox.slack.block_kit import JsonDict
+from sandbox.slack.errors import ApiError
+from sandbox.slack.faults import Faults
+from sandbox.slack.models import ApiCall
+from sandbox.slack.rate_limit import RateLimits, TokenBuckets, retry_after_header
+from sandbox.slack.responses import post_response
+from sandbox.slack.tickets import ResponseUrlRefusedError
+from sandbox.slack.workspace import Workspace
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+# Arguments WebClient sends as JSON strings when it posts a form.
+JSON_ARGUMENTS = frozenset({"blocks", "view", "attachments", "metadata"})
+BOT_SCOPES = "chat:write,commands,users:read,usergroups:read,channels:read,channels:join,groups:read,im:write"
+
+
+class WebApi:
+    """`/api/<method>` (Bearer token; JSON or form args) and `/response/<token>` (response_url posts).
+
+    `tokens` maps each valid token to its kind: "bot" (xoxb) or "app" (xapp, for apps.connections.open).
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        tokens: dict[str, str],
+        rate_limits: RateLimits,
+        faults: Faults,
+        socket_mode_url: Callable[[], str],
+    ) -> None:
+        self._workspace = workspace
+        self._tokens = tokens
+        self._faults = faults
+        self._socket_mode_url = socket_mode_url
+        self._post_message_limit = (
+            TokenBuckets(rate_limits.post_message_per_second, rate_limits.post_message_burst, workspace.clock)
+            if rate_limits.enabled
+            else None
+        )
+        self._routes = Map(
+            [Rule("/api/<method>", endpoint="api"), Rule("/response/<token>", endpoint="response")]
+        )
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        try:
+            endpoint, values = self._routes.bind_to_environ(environ).match()
+        except HTTPException as error:
+            return error(environ, start_response)
+        if endpoint == "api":
+            response = self._api(request, values["method"])
+        else:
+            response = self._response_url(request, values["token"])
+        return response(environ, start_response)
+
+    def _api(self, request: Request, method: str) -> Response:
+        try:
+            args = _arguments(request)
+        except ApiError as error:
+            return self._answer(method, {}, _error_body(error))
+        token = _bearer_token(request) or str(args.pop("token", ""))
+        fault = self._faults.take(method)
+        if fault is not None:
+            headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
+            return self._answer(method, args, {"ok": False, "error": fault.error}, fault.status, headers)
+        refusal = self._refuse_token(method, token)
+        if refusal is not None:
+            return self._answer(method, args, {"ok": False, "error": refusal})
+        if method == "chat.postMessage" and self._post_message_limit is not None:
+            wait = self._post_message_limit.take(str(args.get("channel")))
+            if wait > 0:
+                headers = {"Retry-After": retry_after_header(wait)}
+                return self._answer(method, args, {"ok": False, "error": "ratelimited"}, 429, headers)
+        return self._answer(method, args, self._run(method, args))
+
+    def _refuse_token(self, method: str, token: str) -> str | None:
+        if not token:
+            return "not_authed"
+        kind = self._tokens.get(token)
+        if kind is None:
+            return "invalid_auth"
+        wanted = "app" if method in APP_TOKEN_METHODS else "bot"
+        return None if kind == wanted else "not_allowed_token_type"
+
+    def _run(self, method: str, args: Args) -> JsonDict:
+        if method in APP_TOKEN_METHODS:
+            return {"ok": True, "url": self._socket_mode_url()}
+        handler = BOT_METHODS.get(method)
+        if handler is None:
+            return {"ok": False, "error": "unknown_method"}
+        try:
+            with self._workspace.transaction() as workspace:
+                return {"ok": True, **handler(workspace, args)}
+        except ApiError as error:
+            return _error_body(error)
+
+    def _answer(
+        self,
+        method: str,
+        args: Args,
+        body: JsonDict,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        warnings = list(body.get("response_metadata", {}).get("warnings", []))
+        call = ApiCall(method, args, bool(body.get("ok")), body.get("error"), status, warnings)
+        with self._workspace.transaction() as workspace:
+            workspace.calls.append(call)
+        response = Response(json.dumps(body), status=status, mimetype="application/json", headers=headers)
+        response.headers["X-OAuth-Scopes"] = self._scopes()
+        return response
+
+    def _scopes(self) -> str:
+        return BOT_SCOPES + (",chat:write.public" if self._workspace.directory.chat_write_public else "")
+
+    def _response_url(self, request: Request, token: str) -> Response:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return Response("invalid_payload", status=400, mimetype="text/plain")
+        with self._workspace.transaction() as workspace:
+            try:
+                post_response(workspace, workspace.response_urls.use(token), body)
+            except ResponseUrlRefusedError as refused:
+                return Response(refused.reason, status=404, mimetype="text/plain")
+            except ApiError as error:
+                return Response(error.error, status=400, mimetype="text/plain")
+        return Response(json.dumps({"ok": True}), mimetype="application/json")
+
+
+def _arguments(request: Request) -> Args:
+    args: dict[str, Any] = dict(request.args.items())
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise ApiError("invalid_json")
+        args.update(body)
+        return args
+    args.update(request.form.items())
+    for name in JSON_ARGUMENTS & args.keys():
+        if isinstance(args[name], str) and args[name]:
+            try:
+                args[name] = json.loads(args[name])
+            except json.JSONDecodeError as error:
+                raise ApiError("invalid_arguments", [f"{name} is not valid JSON: {error}"]) from error
+    return args
+
+
+def _bearer_token(request: Request) -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _error_body(error: ApiError) -> JsonDict:
+    body: JsonDict = {"ok": False, "error": error.error}
+    if error.messages:
+        body["errors"] = list(error.messages)
+        body["response_metadata"] = {"messages": [f"[ERROR] {message}" for message in error.messages]}
+    return body

@@ -2,14 +2,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.harness import World, running_world
+if TYPE_CHECKING:
+    from tests.harness import World
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
     """The real bot between the local Slack workspace and the Sinch sandbox, over loopback HTTP."""
+    # Imported here so unit tests of one module never depend on the whole product importing.
+    from tests.harness import running_world  # noqa: PLC0415
+
     with running_world(tmp_path) as started:
         yield started

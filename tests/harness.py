@@ -22,11 +22,11 @@ from sandbox.slack.driver import SlackUserDriver
 
 T = TypeVar("T")
 
-SIGNING_SECRET = "test-signing-secret"  # noqa: S105 - a test value
-BOT_TOKEN = "xoxb-local-test"  # noqa: S105
-APP_TOKEN = "xapp-local-test"  # noqa: S105
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-local-test"
+APP_TOKEN = "xapp-local-test"
 SINCH_KEY_ID = "test-key"
-SINCH_KEY_SECRET = "test-secret"  # noqa: S105
+SINCH_KEY_SECRET = "test-secret"
 PROJECT_ID = "test-project"
 
 REQUESTER = SlackUser("U0REQUEST", "rita")
@@ -71,7 +71,7 @@ class World:
     def bystander(self) -> SlackUserDriver:
         return self.slack.user(BYSTANDER.id)
 
-    def wait_for(self, predicate: Callable[[LocalSlack], T | None | bool], timeout: float = 5.0) -> T:
+    def wait_for(self, predicate: Callable[[LocalSlack], T | bool | None], timeout: float = 5.0) -> T:
         return self.slack.wait_for(predicate, timeout=timeout)
 
 

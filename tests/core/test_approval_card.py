@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from bot import ids
+from bot.approval_card import render_card, render_outcome_reply
+from bot.approvals import CardSummary
+from bot.policy import RequestState
+from storage.requests import Request
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def _request(**changes: object) -> Request:
+    base = Request(
+        id="R-7K2Q9",
+        kind="rent",
+        state=RequestState.PENDING,
+        requester="U0REQUEST",
+        subject="+12025550143",
+        payload={},
+        summary=CardSummary(
+            title="Rent +1 202-555-0143", fields=[("Type", "LOCAL")], warnings=["Docs needed"]
+        ).to_json(),
+        setup_cost=Decimal("1.00"),
+        monthly_cost=Decimal("2.50"),
+        currency="USD",
+        origin_channel="C0OPS",
+        origin_ts=None,
+        card_outbox_id=1,
+        created_at=NOW,
+        expires_at=NOW + timedelta(hours=24),
+        decided_by=None,
+        decided_at=None,
+        reason=None,
+        result=None,
+        error=None,
+        updated_at=NOW,
+        idempotency_key=None,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _action_ids(blocks: list[dict[str, object]]) -> list[str]:
+    return [
+        element["action_id"]
+        for block in blocks
+        if block["type"] == "actions"
+        for element in block["elements"]  # type: ignore[attr-defined]
+    ]
+
+
+def test_pending_card_shows_cost_requester_warning_and_decision_buttons() -> None:
+    text, blocks = render_card(_request(), now=NOW, sandbox=False)
+    dumped = json.dumps(blocks)
+    assert "R-7K2Q9" in text and "<@U0REQUEST>" in text
+    assert "1.00 USD" in dumped and "2.50 USD" in dumped
+    assert "Docs needed" in dumped
+    assert _action_ids(blocks) == [ids.APPROVE, ids.REJECT, ids.CANCEL]
+
+
+def test_decided_cards_have_no_buttons_and_say_who_and_why() -> None:
+    rejected = _request(state=RequestState.REJECTED, decided_by="U0APPROVE", reason="Wrong region")
+    _, blocks = render_card(rejected, now=NOW, sandbox=False)
+    dumped = json.dumps(blocks)
+    assert _action_ids(blocks) == []
+    assert "Rejected by <@U0APPROVE>" in dumped and "Wrong region" in dumped
+
+
+def test_failed_card_shows_the_error() -> None:
+    failed = _request(state=RequestState.FAILED, decided_by="U0APPROVE", error="Number no longer available")
+    _, blocks = render_card(failed, now=NOW, sandbox=False)
+    assert "Number no longer available" in json.dumps(blocks)
+
+
+def test_sandbox_note_on_every_card_and_reply() -> None:
+    _, card = render_card(_request(), now=NOW, sandbox=True)
+    _, reply = render_outcome_reply(_request(state=RequestState.EXPIRED), None, sandbox=True)
+    assert "SANDBOX" in json.dumps(card) and "SANDBOX" in json.dumps(reply)
+
+
+def test_reply_mentions_the_requester_with_the_outcome() -> None:
+    done = _request(state=RequestState.DONE, decided_by="U0APPROVE")
+    text, _ = render_outcome_reply(done, "Rented +1 202-555-0143.", sandbox=False)
+    assert text.startswith("<@U0REQUEST> your request R-7K2Q9 was approved by <@U0APPROVE> and is done")
+    assert "Rented +1 202-555-0143." in text
+
+
+def test_long_titles_are_clipped_to_slack_limits() -> None:
+    long = _request(summary=CardSummary(title="x" * 500).to_json())
+    _, blocks = render_card(long, now=NOW, sandbox=False)
+    assert len(blocks[0]["text"]["text"]) <= 150  # type: ignore[index]

@@ -1,0 +1,106 @@
+"""Start and stop a sandbox: in-process for tests (`start_sandbox`) or in the foreground (`serve_cli`)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from types import TracebackType
+
+from bot.wsgi_server import BackgroundServer
+from sandbox.sinch.app import IMPORTED_PREFIX, OAUTH_PATH, SandboxApp
+from sandbox.sinch.auth import Authenticator
+from sandbox.sinch.backend import Backend
+from sandbox.sinch.callbacks import CallbackDispatcher, Delivery
+from sandbox.sinch.config import SandboxConfig
+from sandbox.sinch.events import EventPublisher
+from sandbox.sinch.faults import FaultConfig
+from sandbox.sinch.provisioning import Provisioner
+from sandbox.sinch.request_log import RequestLog
+from sandbox.sinch.scheduler import TimerQueue
+from sandbox.sinch.state import SandboxState
+
+
+class RunningSandbox:
+    """A listening sandbox and the handles tests use to inspect and steer it."""
+
+    def __init__(self, config: SandboxConfig, host: str, port: int) -> None:
+        self.config = config
+        self.state = SandboxState(config.seed, config.callback_hmac_secret)
+        self.requests = RequestLog()
+        self.faults = FaultConfig(seed=config.seed)
+        self._timers = TimerQueue()
+        self._dispatcher = CallbackDispatcher(self._timers, config.callback_retry_seconds)
+        events = EventPublisher(self.state, self._dispatcher, config.default_callback_url)
+        self._provisioner = Provisioner(
+            self.state,
+            events,
+            self._timers,
+            seed=config.seed,
+            duration_seconds=config.provisioning_seconds,
+            failure_rate=config.failure_rate,
+        )
+        self._auth = Authenticator(config.credentials, config.token_ttl_seconds, config.clock)
+        app = SandboxApp(
+            Backend(config, self.state, self._provisioner, events), self._auth, self.faults, self.requests
+        )
+        self._server = BackgroundServer(app, host=host, port=port).start()
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    @property
+    def imported_url(self) -> str:
+        return f"{self.url}{IMPORTED_PREFIX}"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.url}{OAUTH_PATH}"
+
+    @property
+    def callback_deliveries(self) -> list[Delivery]:
+        """Every callback queued so far, with its attempts and whether the receiver accepted it."""
+        return list(self._dispatcher.deliveries)
+
+    def complete_provisioning(self, phone_number: str | None = None) -> None:
+        self._provisioner.complete(phone_number)
+
+    def fail_provisioning(self, phone_number: str, error_codes: list[str]) -> None:
+        """The number's next provisioning outcome is FAILED with these SmsErrorCode values."""
+        self._provisioner.fail_next(phone_number, error_codes)
+
+    def revoke_tokens(self) -> None:
+        self._auth.revoke_all()
+
+    def stop(self) -> None:
+        self._server.stop()
+        self._timers.stop()
+        self._dispatcher.stop()
+
+    def __enter__(self) -> RunningSandbox:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def start_sandbox(
+    config: SandboxConfig | None = None, host: str = "127.0.0.1", port: int = 0
+) -> RunningSandbox:
+    """Start a sandbox; it is listening when this returns (port 0 picks a free port)."""
+    return RunningSandbox(config or SandboxConfig(), host, port)
+
+
+def serve_cli(host: str, port: int, seed: int) -> None:
+    """Run a sandbox in the foreground until Ctrl-C, announcing its URL on one line."""
+    sandbox = start_sandbox(SandboxConfig(seed=seed), host=host, port=port)
+    sys.stdout.write(f"sandbox listening on {sandbox.url}\n")
+    sys.stdout.flush()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()

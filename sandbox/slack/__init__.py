@@ -1,6 +1,7 @@
 """A local Slack workspace: the Web API subset numbot uses, Socket Mode, and users who act like people."""
 
 from sandbox.slack.delivery import Retry
+from sandbox.slack.driver import SlackUserDriver
 from sandbox.slack.local_slack import LocalSlack
 from sandbox.slack.models import Ack, ApiCall, ElementNotFoundError, Message, SlackChannel, SlackUser, View
 from sandbox.slack.rate_limit import RateLimits
@@ -17,5 +18,6 @@ __all__ = [
     "Retry",
     "SlackChannel",
     "SlackUser",
+    "SlackUserDriver",
     "View",
 ]

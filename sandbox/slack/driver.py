@@ -28,7 +28,7 @@ from sandbox.slack.view_submissions import apply_submission_ack, submission_stat
 from sandbox.slack.workspace import Workspace
 
 
-class UserDriver:
+class SlackUserDriver:
     """Acts as one user; every action returns the app's Ack, as Slack received it."""
 
     def __init__(
@@ -111,6 +111,8 @@ class UserDriver:
         with workspace.transaction():
             user = workspace.directory.user(self.user_id)
             current = self._top_modal(view)
+            if current.submit is None:
+                raise ElementNotFoundError(f"view {current.id} has no submit button")
             state = submission_state(current, values or {})
             trigger_id = workspace.triggers.issue(user.id)
             payload = view_submission(workspace.identity, user, current, state, trigger_id)

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from bot.wsgi_server import BackgroundServer
 from sandbox.slack.delivery import ACK_DEADLINE_SECONDS, HttpTransport, Transport
-from sandbox.slack.driver import UserDriver
+from sandbox.slack.driver import SlackUserDriver
 from sandbox.slack.faults import Faults
 from sandbox.slack.models import ApiCall, Message, SlackChannel, SlackUser, View
 from sandbox.slack.rate_limit import RateLimits
@@ -53,7 +53,9 @@ class LocalSlack:
             clock=clock,
         )
         self._faults = Faults()
-        self._socket_mode = SocketModeServer(identity.app_id, ack_deadline=ack_deadline)
+        self._socket_mode = SocketModeServer(
+            identity.app_id, on_connections_changed=self._workspace.notify, ack_deadline=ack_deadline
+        )
         self._web_api = WebApi(
             self._workspace,
             tokens={bot_token: "bot", app_token: "app"},
@@ -115,12 +117,16 @@ class LocalSlack:
     def socket_mode_connections(self) -> int:
         return self._socket_mode.connection_count
 
+    def drop_socket_mode_connections(self) -> None:
+        """Close the app's Socket Mode connections, as when the network drops (the app should reconnect)."""
+        self._socket_mode.drop_connections()
+
     # --- people --------------------------------------------------------------------------------------------
 
-    def user(self, user_id: str) -> UserDriver:
+    def user(self, user_id: str) -> SlackUserDriver:
         with self._workspace.transaction() as workspace:
             workspace.directory.user(user_id)
-        return UserDriver(user_id, self._workspace, self._current_transport, self._response_url)
+        return SlackUserDriver(user_id, self._workspace, self._current_transport, self._response_url)
 
     def _current_transport(self) -> Transport:
         if self._transport is None:

@@ -11,6 +11,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlparse
 
 from websockets.exceptions import ConnectionClosed
@@ -28,9 +29,14 @@ class SocketModeServer:
     """Also the Socket Mode transport: `send` delivers over the newest connection."""
 
     def __init__(
-        self, app_id: str, host: str = "127.0.0.1", ack_deadline: float = ACK_DEADLINE_SECONDS
+        self,
+        app_id: str,
+        on_connections_changed: Callable[[], None],
+        host: str = "127.0.0.1",
+        ack_deadline: float = ACK_DEADLINE_SECONDS,
     ) -> None:
         self._app_id = app_id
+        self._on_connections_changed = on_connections_changed
         self._host = host
         self._ack_deadline = ack_deadline
         self._state = threading.Condition()
@@ -61,6 +67,13 @@ class SocketModeServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._thread.join(timeout=5)
+
+    def drop_connections(self) -> None:
+        """Close every connection from the server side, as when Slack restarts or the network drops."""
+        with self._state:
+            connections = list(self._connections)
+        for connection in connections:
+            connection.close()
 
     def issue_url(self) -> str:
         """A single-use URL, as apps.connections.open returns."""
@@ -121,6 +134,7 @@ class SocketModeServer:
             self._connections.append(connection)
             count = len(self._connections)
             self._state.notify_all()
+        self._on_connections_changed()
         try:
             hello = {"type": "hello", "num_connections": count, "connection_info": {"app_id": self._app_id}}
             with self._send_lock:
@@ -133,6 +147,7 @@ class SocketModeServer:
             with self._state:
                 self._connections.remove(connection)
                 self._state.notify_all()
+            self._on_connections_changed()
 
     def _record_ack(self, message: str | bytes) -> None:
         ack = json.loads(message)

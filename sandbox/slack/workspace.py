@@ -63,6 +63,11 @@ class Workspace:
             finally:
                 self._changed.notify_all()
 
+    def notify(self) -> None:
+        """Wake waiters after a change made outside a transaction (e.g. a Socket Mode connection)."""
+        with self._changed:
+            self._changed.notify_all()
+
     def wait_until(self, ready: Callable[[], T | bool | None], timeout: float) -> T:
         """The first truthy `ready()`, re-checked after every change; TimeoutError after `timeout`."""
         deadline = time.monotonic() + timeout

@@ -1,6 +1,5 @@
 """A local Slack workspace: the Web API subset numbot uses, Socket Mode, and users who act like people."""
 
-from sandbox.slack.delivery import Retry
 from sandbox.slack.driver import SlackUserDriver
 from sandbox.slack.local_slack import LocalSlack
 from sandbox.slack.models import Ack, ApiCall, ElementNotFoundError, Message, SlackChannel, SlackUser, View
@@ -15,7 +14,6 @@ __all__ = [
     "Message",
     "RateLimits",
     "RequiredFieldMissingError",
-    "Retry",
     "SlackChannel",
     "SlackUser",
     "SlackUserDriver",

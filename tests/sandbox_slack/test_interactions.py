@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from sandbox.slack import ElementNotFoundError, LocalSlack
-from tests.sandbox_slack.conftest import APPROVER, OPS, REQUESTER
+from tests.sandbox_slack.conftest import APPROVER, OPS, REQUESTER, ManualClock
 
 REQUEST_BLOCKS: list[dict[str, Any]] = [
     {
@@ -179,7 +179,7 @@ def test_buttons_on_an_ephemeral_message_answer_through_response_url(
 
 
 def test_response_url_serves_five_responses_for_thirty_minutes(
-    slack: LocalSlack, app: App, clock: Any
+    slack: LocalSlack, app: App, clock: ManualClock
 ) -> None:
     urls: list[str] = []
 

@@ -127,3 +127,22 @@ def running_world(
         runtime.stop()
         sinch.stop()
         slack.stop()
+
+
+def visible_text(blocks: list[dict[str, Any]]) -> str:
+    """Every text a person sees in Block Kit blocks (sections, fields, headers, buttons), one per line."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in {"mrkdwn", "plain_text"} and isinstance(node.get("text"), str):
+                found.append(node["text"])
+                return
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(blocks)
+    return "\n".join(found)

@@ -40,8 +40,10 @@ LISTENER_THREADS = 64
 
 
 def create_app(settings: Settings, services: Services, *, client: WebClient | None = None) -> App:
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     app = App(
-        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
+        # A given client carries the token (and the Web API URL of the local workspace in tests).
+        token=token if client is None else None,
         signing_secret=(
             settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
         ),

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.runtime import Runtime
 from bot.services import Services
 from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
-from sandbox.slack import LocalSlack, SlackChannel, SlackUser
+from sandbox.slack import LocalSlack, RateLimits, SlackChannel, SlackUser
 from sandbox.slack.driver import SlackUserDriver
 
 T = TypeVar("T")
@@ -75,7 +75,12 @@ class World:
         return self.slack.wait_for(predicate, timeout=timeout)
 
 
-def local_slack() -> LocalSlack:
+# Slack tolerates short bursts; a whole approval flow fits in this one, and tests of sustained bursts
+# pass stricter limits.
+TEST_RATE_LIMITS = RateLimits(post_message_per_second=1.0, post_message_burst=10)
+
+
+def local_slack(rate_limits: RateLimits = TEST_RATE_LIMITS) -> LocalSlack:
     return LocalSlack(
         signing_secret=SIGNING_SECRET,
         bot_token=BOT_TOKEN,
@@ -83,6 +88,7 @@ def local_slack() -> LocalSlack:
         users=[REQUESTER, APPROVER, SECOND_APPROVER, ADMIN, BYSTANDER],
         channels=[OPS, APPROVALS, ALERTS],
         usergroups={APPROVER_GROUP: [APPROVER.id, SECOND_APPROVER.id]},
+        rate_limits=rate_limits,
     )
 
 
@@ -112,13 +118,19 @@ def bot_settings(slack: LocalSlack, sinch: RunningSandbox, database: Path, **ove
 
 @contextmanager
 def running_world(
-    tmp_path: Path, *, sandbox: SandboxConfig | None = None, **settings_overrides: Any
+    tmp_path: Path,
+    *,
+    sandbox: SandboxConfig | None = None,
+    rate_limits: RateLimits = TEST_RATE_LIMITS,
+    **settings_overrides: Any,
 ) -> Iterator[World]:
-    slack = local_slack()
+    slack = local_slack(rate_limits)
     slack.start()
     sinch = start_sandbox(sandbox or SandboxConfig(seed=7, provisioning_seconds=3600))
     runtime = Runtime(bot_settings(slack, sinch, tmp_path / "numbot.db", **settings_overrides))
     try:
+        if runtime.settings.socket_mode:
+            slack.deliver_socket_mode()
         runtime.start()
         if not runtime.settings.socket_mode:
             slack.deliver_http(f"{runtime.url}/slack/events")

@@ -225,16 +225,16 @@ class SinchClient:
         region_code: str | None = None,
         *,
         pattern: NumberPattern | None = None,
-        service_plan_id: str | None = None,
-        campaign_id: str | None = None,
+        service_plan_id: str = "",
+        campaign_id: str = "",
         order_by: Literal["createdTime", "updatedTime"] | None = None,
         page_size: int | None = None,
         limit: int | None = None,
     ) -> Pages[ImportedNumber]:
         """Imported numbers, lazily paginated like `list_active`.
 
-        The spec marks servicePlanId and campaignId as required query parameters; as filters of a list
-        they are plainly optional, so they are sent only when given.
+        The spec makes servicePlanId and campaignId required query parameters, so they are always sent;
+        "" (the default, protobuf's "unset") matches any plan or campaign.
         """
         params = {
             "regionCode": region_code,

@@ -1,12 +1,129 @@
-"""/numbers: rent, rent-any and the request modal; runs approved rents."""
+"""/numbers rent, rent-any and "Request this number": the request modal, and the executors for approved
+rents (commands/rent_execution.py)."""
 
 from __future__ import annotations
 
-from slack_bolt import App
+from typing import Any
 
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import approvals, ids
+from bot.errors import UserFacingError, report_error
 from bot.services import Services
-from commands.router import CommandRouter
+from bot.sinch.errors import NotFound
+from commands.approval_requests import sent_text, view_key
+from commands.modal_flow import JsonView
+from commands.number_forms import read_settings
+from commands.number_lookup import phone_argument
+from commands.number_offer import NumberOffer
+from commands.rent_execution import EXECUTORS
+from commands.rent_modal import AnyNumber, RentModalMeta, rent_draft, rent_problems, rent_view
+from commands.replies import tell, tell_error
+from commands.router import CommandRouter, Invocation, Subcommand
+from commands.search_criteria import RENT_ANY_USAGE, parse_rent_any
+from commands.search_results import unavailable_message
+
+RENT_USAGE = "/numbers rent <+E164>"
 
 
 def register(app: App, services: Services, router: CommandRouter) -> None:
-    """Placeholder until this workflow lands."""
+    services.executors.update(EXECUTORS)
+    router.add(
+        Subcommand(
+            name="rent",
+            usage=RENT_USAGE.removeprefix("/numbers "),
+            summary="Ask to rent this number (a second person approves).",
+            handler=rent_command,
+            examples=("rent +12065550100",),
+        )
+    )
+    router.add(
+        Subcommand(
+            name="rent-any",
+            usage=RENT_ANY_USAGE.removeprefix("/numbers "),
+            summary="Ask to rent whichever US LOCAL number matches (a second person approves).",
+            handler=rent_any_command,
+            examples=("rent-any US LOCAL 206 --sms",),
+        )
+    )
+
+    @app.action(ids.REQUEST_NUMBER)
+    def request_number(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        try:
+            offer = NumberOffer.decode(body["actions"][0].get("value"))
+            # A search result lives in a channel; its id is where the requester hears back.
+            origin = body.get("channel", {}).get("id") or body["user"]["id"]
+            meta = RentModalMeta(origin_channel=origin, offer=offer)
+            _open(client, body["trigger_id"], rent_view(meta, sandbox=services.sandbox))
+        except Exception as exc:  # noqa: BLE001 - every refusal or failure is told to the clicker
+            report_error(exc, respond, services)
+
+    @app.view(ids.RENT_MODAL)
+    def rent_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        meta = RentModalMeta.decode(view.get("private_metadata"))
+        settings = read_settings(view["state"]["values"])
+        problems = rent_problems(meta, settings)
+        if problems:
+            ack(response_action="errors", errors=problems)
+            return
+        ack()
+        user = body["user"]["id"]
+        try:
+            draft = rent_draft(
+                meta,
+                settings,
+                requester=user,
+                ttl=services.settings.approval_ttl,
+                idempotency_key=view_key(meta.kind, view),
+            )
+            request = approvals.submit(services, draft)
+            tell(client, services, channel=meta.origin_channel, user=user, text=sent_text(request, services))
+        except Exception as exc:  # noqa: BLE001 - the modal is closed: the user must hear why
+            tell_error(client, services, channel=meta.origin_channel, user=user, error=exc)
+
+
+def rent_command(invocation: Invocation, services: Services) -> None:
+    phone_number = phone_argument(invocation.words, RENT_USAGE)
+    # Check first: the modal then shows the price, and an unavailable number gets no form at all.
+    try:
+        offer = NumberOffer.from_available(services.sinch.check(phone_number))
+    except NotFound:
+        text, blocks = unavailable_message(phone_number, sandbox=services.sandbox)
+        invocation.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+        return
+    meta = RentModalMeta(origin_channel=invocation.channel_id, offer=offer)
+    _open(invocation.client, invocation.trigger_id, rent_view(meta, sandbox=services.sandbox))
+
+
+def rent_any_command(invocation: Invocation, services: Services) -> None:
+    criteria = parse_rent_any(invocation.words, services.sinch.regions())
+    # One match proves the criteria can be met and gives the price the approvers will see.
+    matches = services.sinch.search_available(
+        criteria.region,
+        criteria.number_type,
+        pattern=criteria.pattern,
+        capabilities=criteria.capabilities,
+        size=1,
+    )
+    if not matches:
+        raise UserFacingError(f"No {criteria.describe()} are available right now; there is nothing to rent.")
+    meta = RentModalMeta(
+        origin_channel=invocation.channel_id,
+        offer=NumberOffer.from_available(matches[0]),
+        any_number=AnyNumber.from_criteria(criteria),
+    )
+    _open(invocation.client, invocation.trigger_id, rent_view(meta, sandbox=services.sandbox))
+
+
+def _open(client: WebClient, trigger_id: str, view: JsonView) -> None:
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        if exc.response.get("error") != "expired_trigger_id":
+            raise
+        raise UserFacingError(
+            "Sinch answered too slowly for Slack to open the form; please run the command again."
+        ) from None

@@ -57,7 +57,8 @@ NUMBERS_URL = "https://numbers.api.sinch.com"
 IMPORTED_URL = "https://imported.numbers.api.sinch.com"
 USER_AGENT = "numbot/0.1 (+httpx)"
 
-# Documented for CallbackConfigurationUpdate.hmacSecret; checked here so a typo costs no round trip.
+# Documented for the Numbers API's hmacSecret; checked here so a typo costs no round trip. Applied to the
+# Imported API too, whose spec states no rule: a secret that fits this one is accepted by both.
 HMAC_SECRET_PATTERN = re.compile(r"[a-zA-Z0-9-]{32,64}")
 
 Model = TypeVar("Model", bound=BaseModel)

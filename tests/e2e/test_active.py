@@ -5,8 +5,21 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from bot.sinch.models import EmergencyAddress, SmsConfiguration, UpdateActiveNumber
+from commands.number_forms import (
+    DISPLAY_NAME_BLOCK,
+    SERVICE_PLAN_BLOCK,
+    VOICE_ID_BLOCK,
+    VOICE_TYPE_BLOCK,
+)
+from sandbox.sinch import RequestRecord
 from sandbox.slack import Message, View
-from tests.harness import OPS, PROJECT_ID, World, visible_text
+from storage import audit, watches
+from tests.harness import APPROVALS, OPS, PROJECT_ID, World, visible_text
+
+HQ_ADDRESS = EmergencyAddress(
+    street_number="12345", street_info="Main St", city="Springfield", state="IL", postal_code="62701"
+)
 
 
 def shown(message: Message | View) -> str:
@@ -24,6 +37,12 @@ def reply(world: World, user_id: str, containing: str, *, after: int = 0) -> Mes
 
 def seed(world: World, count: int, region: str = "US", number_type: str = "LOCAL", **links: str) -> list[str]:
     return world.sinch.state.seed_active_numbers(count, region, number_type, project_id=PROJECT_ID, **links)
+
+
+def seed_one(world: World, **links: str) -> str:
+    """One SMS and voice capable US LOCAL number (the sandbox mixes in single-capability ones)."""
+    numbers = seed(world, 10, **links)
+    return next(n for n in numbers if set(sinch_number(world, n)["capability"]) == {"SMS", "VOICE"})
 
 
 def sinch_number(world: World, phone_number: str) -> dict[str, Any]:
@@ -102,3 +121,161 @@ def test_list_refuses_words_it_cannot_read(world: World) -> None:
     world.requester.slash("/numbers", "list --fax", channel=OPS.id)
     reply(world, world.requester.user_id, "Unknown option `--fax`.")
     assert not any(request.path.endswith("/activeNumbers") for request in world.sinch.requests)
+
+
+# show
+
+
+def test_show_tells_everything_about_a_number_including_pending_provisioning_and_e911(world: World) -> None:
+    phone = seed_one(world, display_name_prefix="Support ", app_id="app-7")
+    number = sinch_number(world, phone)
+    world.services.sinch.update_active(
+        phone, UpdateActiveNumber(sms_configuration=SmsConfiguration(service_plan_id="plan-a"))
+    )
+    world.services.sinch.emergency_provision(phone, "HQ", HQ_ADDRESS)
+
+    world.requester.slash("/numbers", f"show {phone}", channel=OPS.id)
+
+    text = shown(reply(world, world.requester.user_id, f"{phone} · {number['displayName']}"))
+    assert f"{number['regionCode']} {number['type']}" in text
+    assert f"{number['money']['amount']} USD every 1 month(s)" in text
+    assert "Scheduled provisioning to plan `plan-a`" in text and "WAITING" in text
+    assert "RTC: `app-7`" in text
+    assert "12345 Main St, Springfield, IL 62701" in text
+    assert "<!date^" in text  # the next charge date, in each reader's time zone
+
+
+def test_show_explains_failed_provisioning_error_codes(world: World) -> None:
+    phone = seed_one(world)
+    world.sinch.fail_provisioning(phone, ["CAMPAIGN_EXPIRED"])
+    world.services.sinch.update_active(
+        phone, UpdateActiveNumber(sms_configuration=SmsConfiguration(service_plan_id="plan-a"))
+    )
+    world.sinch.complete_provisioning(phone)
+
+    world.requester.slash("/numbers", f"show {phone}", channel=OPS.id)
+
+    text = shown(reply(world, world.requester.user_id, "FAILED"))
+    assert "`CAMPAIGN_EXPIRED`: The 10DLC campaign has expired." in text
+    assert "Emergency address*\n—" in text
+
+
+def test_show_refuses_unknown_and_malformed_numbers_and_reports_sinch_failures(world: World) -> None:
+    user = world.requester.user_id
+    world.requester.slash("/numbers", "show +12025550134", channel=OPS.id)
+    reply(world, user, "+12025550134 is not one of your numbers")
+
+    world.requester.slash("/numbers", "show 2025550134", channel=OPS.id)
+    reply(world, user, "must start with + and the country code")
+
+    world.requester.slash("/numbers", "show", channel=OPS.id)
+    reply(world, user, "Which number?")
+
+    (phone,) = seed(world, 1)
+    world.sinch.faults.fail_next(4, 500)
+    world.requester.slash("/numbers", f"show {phone}", channel=OPS.id)
+    reply(world, user, "Sinch had an internal error (HTTP 500)")
+
+
+# update
+
+
+def open_update(world: World, phone: str) -> View:
+    world.requester.slash("/numbers", f"update {phone}", channel=OPS.id)
+    return world.wait_for(
+        lambda slack: next(
+            (view for view in slack.views(world.requester.user_id) if view.callback_id == "active.update"),
+            None,
+        )
+    )
+
+
+def patches(world: World) -> list[RequestRecord]:
+    return [record for record in world.sinch.requests if record.method == "PATCH"]
+
+
+def test_renaming_happens_at_once_and_is_audited(world: World) -> None:
+    (phone,) = seed(world, 1, display_name_prefix="Old ")
+    form = open_update(world, phone)
+    assert form.input_block(DISPLAY_NAME_BLOCK)["element"]["initial_value"] == "Old 1"
+
+    world.requester.submit(form, {DISPLAY_NAME_BLOCK: "Support line"})
+
+    reply(world, world.requester.user_id, f"{phone} is now called “Support line”.")
+    assert sinch_number(world, phone)["displayName"] == "Support line"
+    (entry,) = audit.query(world.services.store, subject=phone)
+    assert (entry.actor, entry.action, entry.detail) == (
+        world.requester.user_id,
+        "number.renamed",
+        {"from": "Old 1", "to": "Support line"},
+    )
+    assert world.slack.messages(APPROVALS.id) == []
+
+
+def test_linking_sms_waits_for_approval_then_runs_once_and_watches_provisioning(world: World) -> None:
+    phone = seed_one(world)
+    world.requester.submit(open_update(world, phone), {SERVICE_PLAN_BLOCK: "plan-a"})
+
+    card = world.wait_for(lambda slack: next(iter(slack.messages(APPROVALS.id)), None))
+    assert "SMS: link to service plan `plan-a`" in shown(card)
+    assert patches(world) == []
+    sent = world.slack.views(world.requester.user_id)[-1]
+    assert sent.title.startswith("Sent: R-")
+
+    world.requester.click(card, "approval.approve")
+    reply(world, world.requester.user_id, "You requested this yourself")
+    world.approver.click(card, "approval.approve")
+
+    world.wait_for(
+        lambda slack: "done" in slack.messages(APPROVALS.id)[0].text and slack.messages(APPROVALS.id)[0]
+    )
+    (patch,) = patches(world)
+    assert patch.json == {"smsConfiguration": {"servicePlanId": "plan-a", "campaignId": ""}}
+    scheduled = sinch_number(world, phone)["smsConfiguration"]["scheduledProvisioning"]
+    assert (scheduled["servicePlanId"], scheduled["status"]) == ("plan-a", "WAITING")
+    watch = watches.get_watch(world.services.store, phone, "numbers")
+    assert watch is not None and watch.what == "sms"
+
+
+def test_moving_to_another_plan_must_unlink_first(world: World) -> None:
+    phone = seed_one(world, service_plan_id="plan-a")
+    form = open_update(world, phone)
+    assert form.input_block(SERVICE_PLAN_BLOCK)["element"]["initial_value"] == "plan-a"
+
+    refused = world.requester.submit(form, {SERVICE_PLAN_BLOCK: "plan-b"})
+
+    assert isinstance(refused.body, dict) and refused.body["response_action"] == "errors"
+    assert "Sinch requires unlinking first" in refused.body["errors"][SERVICE_PLAN_BLOCK]
+    assert world.slack.messages(APPROVALS.id) == [] and patches(world) == []
+
+    world.requester.submit(form, {SERVICE_PLAN_BLOCK: ""})
+    card = world.wait_for(lambda slack: next(iter(slack.messages(APPROVALS.id)), None))
+    text = shown(card)
+    assert "SMS: unlink from service plan `plan-a`" in text
+    assert "cannot send or receive SMS until it is linked again" in text
+
+
+def test_update_form_refuses_no_change_and_a_voice_id_without_its_type(world: World) -> None:
+    (phone,) = seed(world, 1)
+    form = open_update(world, phone)
+
+    unchanged = world.requester.submit(form)
+    assert isinstance(unchanged.body, dict)
+    assert unchanged.body["errors"] == {
+        DISPLAY_NAME_BLOCK: "Nothing changed: edit a field (or close the form)."
+    }
+
+    mismatched = world.requester.submit(form, {VOICE_ID_BLOCK: "app-1"})
+    assert isinstance(mismatched.body, dict)
+    assert VOICE_TYPE_BLOCK in mismatched.body["errors"]
+    assert patches(world) == []
+
+
+def test_update_of_a_number_that_is_not_ours_says_so_in_the_modal(world: World) -> None:
+    world.requester.slash("/numbers", "update +12025550134", channel=OPS.id)
+    modal = world.wait_for(
+        lambda slack: next(
+            (v for v in slack.views(world.requester.user_id) if "not one of your numbers" in shown(v)), None
+        )
+    )
+    assert modal.submit is None

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.runtime import Runtime
 from bot.services import Services
 from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
-from sandbox.slack import LocalSlack, RateLimits, SlackChannel, SlackUser
+from sandbox.slack import LocalSlack, Message, RateLimits, SlackChannel, SlackUser, View
 from sandbox.slack.driver import SlackUserDriver
 
 T = TypeVar("T")
@@ -158,3 +158,32 @@ def visible_text(blocks: list[dict[str, Any]]) -> str:
 
     walk(blocks)
     return "\n".join(found)
+
+
+def shown(surface: Message | View) -> str:
+    """What a person reads: a message's fallback text and everything its (or a view's) blocks show."""
+    fallback = surface.text if isinstance(surface, Message) else surface.title
+    return fallback + "\n" + visible_text(surface.blocks)
+
+
+def ephemeral_containing(world: World, user_id: str, text: str) -> Message:
+    """Await the first ephemeral message to `user_id` that shows `text`."""
+    return world.wait_for(
+        lambda slack: next((message for message in slack.ephemerals(user_id) if text in shown(message)), None)
+    )
+
+
+def seed_active(
+    world: World, count: int, region: str = "US", number_type: str = "LOCAL", **links: str
+) -> list[str]:
+    """Make `count` numbers active in the bot's Sinch project (`links`: see `seed_active_numbers`)."""
+    return world.sinch.state.seed_active_numbers(count, region, number_type, project_id=PROJECT_ID, **links)
+
+
+def sms_and_voice_number(world: World, **links: str) -> str:
+    """One active SMS and voice capable US LOCAL number (the sandbox mixes in single-capability ones)."""
+    for phone_number in seed_active(world, 10, **links):
+        number = world.sinch.state.active_number(phone_number, PROJECT_ID)
+        if number is not None and set(number["capability"]) == {"SMS", "VOICE"}:
+            return phone_number
+    raise AssertionError("the sandbox seeded no SMS and voice capable number")

@@ -13,36 +13,22 @@ from commands.number_forms import (
     VOICE_TYPE_BLOCK,
 )
 from sandbox.sinch import RequestRecord
-from sandbox.slack import Message, View
+from sandbox.slack import View
 from storage import audit, watches
-from tests.harness import APPROVALS, OPS, PROJECT_ID, World, visible_text
+from tests.harness import (
+    APPROVALS,
+    OPS,
+    PROJECT_ID,
+    World,
+    ephemeral_containing,
+    seed_active,
+    shown,
+    sms_and_voice_number,
+)
 
 HQ_ADDRESS = EmergencyAddress(
     street_number="12345", street_info="Main St", city="Springfield", state="IL", postal_code="62701"
 )
-
-
-def shown(message: Message | View) -> str:
-    return (message.text if isinstance(message, Message) else "") + "\n" + visible_text(message.blocks)
-
-
-def reply(world: World, user_id: str, containing: str, *, after: int = 0) -> Message:
-    """The first ephemeral to `user_id`, past the first `after`, whose visible text contains `containing`."""
-    return world.wait_for(
-        lambda slack: next(
-            (message for message in slack.ephemerals(user_id)[after:] if containing in shown(message)), None
-        )
-    )
-
-
-def seed(world: World, count: int, region: str = "US", number_type: str = "LOCAL", **links: str) -> list[str]:
-    return world.sinch.state.seed_active_numbers(count, region, number_type, project_id=PROJECT_ID, **links)
-
-
-def seed_one(world: World, **links: str) -> str:
-    """One SMS and voice capable US LOCAL number (the sandbox mixes in single-capability ones)."""
-    numbers = seed(world, 10, **links)
-    return next(n for n in numbers if set(sinch_number(world, n)["capability"]) == {"SMS", "VOICE"})
 
 
 def sinch_number(world: World, phone_number: str) -> dict[str, Any]:
@@ -55,15 +41,15 @@ def sinch_number(world: World, phone_number: str) -> dict[str, Any]:
 
 
 def test_list_summarises_every_page_and_more_shows_the_next_numbers(world: World) -> None:
-    us = seed(world, 120)
-    gb = seed(world, 5, "GB", "MOBILE")
+    us = seed_active(world, 120)
+    gb = seed_active(world, 5, "GB", "MOBILE")
     capabilities = Counter(
         capability for number in us + gb for capability in sinch_number(world, number)["capability"]
     )
 
     world.requester.slash("/numbers", "list", channel=OPS.id)
 
-    first = reply(world, world.requester.user_id, "Active numbers")
+    first = ephemeral_containing(world, world.requester.user_id, "Active numbers")
     text = shown(first)
     assert "*Total*\n125" in text
     assert "US 120, GB 5" in text
@@ -86,40 +72,40 @@ def test_list_summarises_every_page_and_more_shows_the_next_numbers(world: World
 
 
 def test_list_filters_by_region_type_capability_and_digits(world: World) -> None:
-    us = seed(world, 30)
-    seed(world, 4, "GB", "MOBILE")
+    us = seed_active(world, 30)
+    seed_active(world, 4, "GB", "MOBILE")
     sms_only = [n for n in us if sinch_number(world, n)["capability"] == ["SMS"]]
     voice_capable = [n for n in us if "VOICE" in sinch_number(world, n)["capability"]]
 
     world.requester.slash("/numbers", "list gb mobile", channel=OPS.id)
-    gb_list = reply(world, world.requester.user_id, "Active numbers: GB MOBILE")
+    gb_list = ephemeral_containing(world, world.requester.user_id, "Active numbers: GB MOBILE")
     assert "*Total*\n4" in shown(gb_list)
 
     world.requester.slash("/numbers", "list US --voice", channel=OPS.id)
-    voice_list = reply(world, world.requester.user_id, "Active numbers: US VOICE")
+    voice_list = ephemeral_containing(world, world.requester.user_id, "Active numbers: US VOICE")
     assert f"*Total*\n{len(voice_capable)}" in shown(voice_list)
     assert not any(number in shown(voice_list) for number in sms_only)
 
     prefix = us[0][:5]
     expected = [n for n in us if n.startswith(prefix)]
     world.requester.slash("/numbers", f"list {prefix}", channel=OPS.id)
-    by_prefix = reply(world, world.requester.user_id, f"starting {prefix}")
+    by_prefix = ephemeral_containing(world, world.requester.user_id, f"starting {prefix}")
     assert f"*Total*\n{len(expected)}" in shown(by_prefix)
 
     world.requester.slash("/numbers", "list SE TOLL_FREE", channel=OPS.id)
-    reply(world, world.requester.user_id, "No active numbers match SE TOLL_FREE.")
+    ephemeral_containing(world, world.requester.user_id, "No active numbers match SE TOLL_FREE.")
 
 
 def test_list_refuses_words_it_cannot_read(world: World) -> None:
     world.requester.slash("/numbers", "list US GB", channel=OPS.id)
-    reply(world, world.requester.user_id, "Give one region at most (got `US` and `GB`).")
+    ephemeral_containing(world, world.requester.user_id, "Give one region at most (got `US` and `GB`).")
 
     world.requester.slash("/numbers", "list locl", channel=OPS.id)
-    refusal = reply(world, world.requester.user_id, "`locl` is not a region code")
+    refusal = ephemeral_containing(world, world.requester.user_id, "`locl` is not a region code")
     assert "Did you mean `local`?" in shown(refusal)
 
     world.requester.slash("/numbers", "list --fax", channel=OPS.id)
-    reply(world, world.requester.user_id, "Unknown option `--fax`.")
+    ephemeral_containing(world, world.requester.user_id, "Unknown option `--fax`.")
     assert not any(request.path.endswith("/activeNumbers") for request in world.sinch.requests)
 
 
@@ -127,7 +113,7 @@ def test_list_refuses_words_it_cannot_read(world: World) -> None:
 
 
 def test_show_tells_everything_about_a_number_including_pending_provisioning_and_e911(world: World) -> None:
-    phone = seed_one(world, display_name_prefix="Support ", app_id="app-7")
+    phone = sms_and_voice_number(world, display_name_prefix="Support ", app_id="app-7")
     number = sinch_number(world, phone)
     world.services.sinch.update_active(
         phone, UpdateActiveNumber(sms_configuration=SmsConfiguration(service_plan_id="plan-a"))
@@ -136,7 +122,7 @@ def test_show_tells_everything_about_a_number_including_pending_provisioning_and
 
     world.requester.slash("/numbers", f"show {phone}", channel=OPS.id)
 
-    text = shown(reply(world, world.requester.user_id, f"{phone} · {number['displayName']}"))
+    text = shown(ephemeral_containing(world, world.requester.user_id, f"{phone} · {number['displayName']}"))
     assert f"{number['regionCode']} {number['type']}" in text
     assert f"{number['money']['amount']} USD every 1 month(s)" in text
     assert "Scheduled provisioning to plan `plan-a`" in text and "WAITING" in text
@@ -146,7 +132,7 @@ def test_show_tells_everything_about_a_number_including_pending_provisioning_and
 
 
 def test_show_explains_failed_provisioning_error_codes(world: World) -> None:
-    phone = seed_one(world)
+    phone = sms_and_voice_number(world)
     world.sinch.fail_provisioning(phone, ["CAMPAIGN_EXPIRED"])
     world.services.sinch.update_active(
         phone, UpdateActiveNumber(sms_configuration=SmsConfiguration(service_plan_id="plan-a"))
@@ -155,7 +141,7 @@ def test_show_explains_failed_provisioning_error_codes(world: World) -> None:
 
     world.requester.slash("/numbers", f"show {phone}", channel=OPS.id)
 
-    text = shown(reply(world, world.requester.user_id, "FAILED"))
+    text = shown(ephemeral_containing(world, world.requester.user_id, "FAILED"))
     assert "`CAMPAIGN_EXPIRED`: The 10DLC campaign has expired." in text
     assert "Emergency address*\n—" in text
 
@@ -163,18 +149,18 @@ def test_show_explains_failed_provisioning_error_codes(world: World) -> None:
 def test_show_refuses_unknown_and_malformed_numbers_and_reports_sinch_failures(world: World) -> None:
     user = world.requester.user_id
     world.requester.slash("/numbers", "show +12025550134", channel=OPS.id)
-    reply(world, user, "+12025550134 is not one of your numbers")
+    ephemeral_containing(world, user, "+12025550134 is not one of your numbers")
 
     world.requester.slash("/numbers", "show 2025550134", channel=OPS.id)
-    reply(world, user, "must start with + and the country code")
+    ephemeral_containing(world, user, "must start with + and the country code")
 
     world.requester.slash("/numbers", "show", channel=OPS.id)
-    reply(world, user, "Which number?")
+    ephemeral_containing(world, user, "Which number?")
 
-    (phone,) = seed(world, 1)
+    (phone,) = seed_active(world, 1)
     world.sinch.faults.fail_next(4, 500)
     world.requester.slash("/numbers", f"show {phone}", channel=OPS.id)
-    reply(world, user, "Sinch had an internal error (HTTP 500)")
+    ephemeral_containing(world, user, "Sinch had an internal error (HTTP 500)")
 
 
 # update
@@ -195,13 +181,13 @@ def patches(world: World) -> list[RequestRecord]:
 
 
 def test_renaming_happens_at_once_and_is_audited(world: World) -> None:
-    (phone,) = seed(world, 1, display_name_prefix="Old ")
+    (phone,) = seed_active(world, 1, display_name_prefix="Old ")
     form = open_update(world, phone)
     assert form.input_block(DISPLAY_NAME_BLOCK)["element"]["initial_value"] == "Old 1"
 
     world.requester.submit(form, {DISPLAY_NAME_BLOCK: "Support line"})
 
-    reply(world, world.requester.user_id, f"{phone} is now called “Support line”.")
+    ephemeral_containing(world, world.requester.user_id, f"{phone} is now called “Support line”.")
     assert sinch_number(world, phone)["displayName"] == "Support line"
     (entry,) = audit.query(world.services.store, subject=phone)
     assert (entry.actor, entry.action, entry.detail) == (
@@ -213,7 +199,7 @@ def test_renaming_happens_at_once_and_is_audited(world: World) -> None:
 
 
 def test_linking_sms_waits_for_approval_then_runs_once_and_watches_provisioning(world: World) -> None:
-    phone = seed_one(world)
+    phone = sms_and_voice_number(world)
     world.requester.submit(open_update(world, phone), {SERVICE_PLAN_BLOCK: "plan-a"})
 
     card = world.wait_for(lambda slack: next(iter(slack.messages(APPROVALS.id)), None))
@@ -223,7 +209,7 @@ def test_linking_sms_waits_for_approval_then_runs_once_and_watches_provisioning(
     assert sent.title.startswith("Sent: R-")
 
     world.requester.click(card, "approval.approve")
-    reply(world, world.requester.user_id, "You requested this yourself")
+    ephemeral_containing(world, world.requester.user_id, "You requested this yourself")
     world.approver.click(card, "approval.approve")
 
     world.wait_for(
@@ -238,7 +224,7 @@ def test_linking_sms_waits_for_approval_then_runs_once_and_watches_provisioning(
 
 
 def test_moving_to_another_plan_must_unlink_first(world: World) -> None:
-    phone = seed_one(world, service_plan_id="plan-a")
+    phone = sms_and_voice_number(world, service_plan_id="plan-a")
     form = open_update(world, phone)
     assert form.input_block(SERVICE_PLAN_BLOCK)["element"]["initial_value"] == "plan-a"
 
@@ -256,7 +242,7 @@ def test_moving_to_another_plan_must_unlink_first(world: World) -> None:
 
 
 def test_update_form_refuses_no_change_and_a_voice_id_without_its_type(world: World) -> None:
-    (phone,) = seed(world, 1)
+    (phone,) = seed_active(world, 1)
     form = open_update(world, phone)
 
     unchanged = world.requester.submit(form)

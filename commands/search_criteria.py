@@ -75,7 +75,10 @@ def parse_search(words: Sequence[str], regions: Sequence[AvailableRegion]) -> Se
         usage=SEARCH_USAGE,
     )
     criteria = _criteria(parsed.positionals, parsed.flags, regions, SEARCH_USAGE)
-    limit = parsed.int_option("--limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
+    try:
+        limit = parsed.int_option("--limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
+    except UsageError as error:
+        raise UsageError(str(error), SEARCH_USAGE) from None
     return SearchQuery(criteria, limit)
 
 
@@ -132,14 +135,10 @@ def parse_pattern(digits: str | None, position: SearchPattern | None) -> NumberP
     if not body.isdigit():
         raise UsageError(f"The pattern `{text}` must be digits (e.g. `555` or `+1206`).")
     if len(body) > MAX_PATTERN_DIGITS:
-        raise UsageError(
-            f"The pattern `{text}` is longer than any phone number ({MAX_PATTERN_DIGITS} digits)."
-        )
+        raise UsageError(f"The pattern `{text}` is longer than a phone number ({MAX_PATTERN_DIGITS} digits).")
     search = position or SearchPattern.START
     if text.startswith("+") and search is not SearchPattern.START:
-        raise UsageError(
-            "A pattern with `+` is the start of the number; drop the `+` to match anywhere else."
-        )
+        raise UsageError("A pattern with `+` is the start of a number; drop the `+` to match anywhere else.")
     return NumberPattern(pattern=text, search_pattern=search)
 
 

@@ -4,18 +4,32 @@ One delivery thread per process drains the outbox in order per channel. Failures
 429 waits for Retry-After, server errors back off, a channel the bot cannot post to is logged once with a
 hint for the admin and retried later. `kick()` wakes the thread at once, so an approval card appears
 within milliseconds of being queued, not on the next polling tick.
+
+A burst (hundreds of provisioning outcomes at once) would take minutes at Slack's one message per second
+per channel: messages queued with the same `digest_key` that are waiting together go out as one digest
+message listing them all, and every one of them is marked sent with the digest's ts.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks import (
+    SANDBOX_NOTE,
+    SECTION_TEXT,
+    clip,
+    context,
+    header,
+    section,
+    to_dicts,
+    with_sandbox_note,
+)
 from bot.services import Clock
 from storage import outbox
 from storage.db import Store
@@ -28,6 +42,8 @@ _MEMBERSHIP_ERRORS = {"not_in_channel", "channel_not_found", "is_archived"}
 _MEMBERSHIP_RETRY = timedelta(minutes=5)
 _MAX_BACKOFF = timedelta(minutes=10)
 _IDLE_WAIT_SECONDS = 1.0
+# Lines per digest: readable at a glance, and far inside Slack's 50 blocks of 3000 characters.
+DIGEST_LIMIT = 100
 
 
 @dataclass
@@ -83,40 +99,37 @@ class Notifier:
         """One pass over due messages, in order per channel; safe to call from any thread."""
         report = DeliveryReport()
         with self._deliver_lock:
+            delivered: set[int] = set()
             for row in outbox.due(self._store, self._clock(), limit):
+                if row.id in delivered:
+                    continue  # went out in a digest earlier in this pass
                 if row.channel in report.channels_blocked:
                     continue  # keep per-channel order: nothing overtakes a message that is waiting
-                if self._superseded(row):
+                if outbox.has_newer_edit(self._store, row):
+                    # An edit with a newer pending edit of the same message would only flash stale state.
                     outbox.mark_sent(self._store, row.id, row.update_ts or "", self._clock())
                     report.superseded += 1
                     continue
-                if self._send(row):
-                    report.sent += 1
+                batch = outbox.digest_batch(self._store, row, self._clock(), DIGEST_LIMIT)
+                if self._send(batch):
+                    report.sent += len(batch)
+                    delivered.update(message.id for message in batch)
                 else:
-                    report.deferred += 1
+                    report.deferred += len(batch)
                     report.channels_blocked.add(row.channel)
         return report
 
-    def _superseded(self, row: OutboxRow) -> bool:
-        """An edit with a newer pending edit of the same message would only flash stale state."""
-        if row.update_of is None:
-            return False
-        rows = self._store.db.query(
-            "SELECT 1 FROM outbox WHERE update_of = ? AND status = 'pending' AND id > ? LIMIT 1",
-            [row.update_of, row.id],
-        )
-        return next(iter(rows), None) is not None
-
-    def _send(self, row: OutboxRow) -> bool:
+    def _send(self, batch: list[OutboxRow]) -> bool:
+        ids = [row.id for row in batch]
         try:
-            ts = self._call_slack(row)
+            ts = self._call_slack(batch[0] if len(batch) == 1 else digest(batch))
         except SlackApiError as exc:
-            self._defer(row, exc)
+            self._defer(batch[0], ids, exc)
             return False
         except Exception as exc:  # noqa: BLE001 - network trouble: back off and retry, never drop
-            self._defer_for(row, self._backoff(row), f"transport: {exc}")
+            self._defer_for(ids, self._backoff(batch[0]), f"transport: {exc}")
             return False
-        outbox.mark_sent(self._store, row.id, ts, self._clock())
+        outbox.mark_all_sent(self._store, ids, ts, self._clock())
         return True
 
     def _call_slack(self, row: OutboxRow) -> str:
@@ -130,11 +143,11 @@ class Notifier:
             )
         return str(response["ts"])
 
-    def _defer(self, row: OutboxRow, exc: SlackApiError) -> None:
+    def _defer(self, row: OutboxRow, ids: list[int], exc: SlackApiError) -> None:
         error = str(exc.response.get("error", "unknown"))
         if exc.response.status_code == 429 or error == "ratelimited":
             retry_after = float(exc.response.headers.get("Retry-After", "1"))
-            self._defer_for(row, timedelta(seconds=retry_after), "ratelimited")
+            self._defer_for(ids, timedelta(seconds=retry_after), "ratelimited")
         elif error in _MEMBERSHIP_ERRORS:
             if row.channel not in self._warned_channels:
                 self._warned_channels.add(row.channel)
@@ -145,18 +158,42 @@ class Notifier:
                     error,
                     _MEMBERSHIP_RETRY,
                 )
-            self._defer_for(row, _MEMBERSHIP_RETRY, error)
+            self._defer_for(ids, _MEMBERSHIP_RETRY, error)
         elif error in {"invalid_blocks", "invalid_arguments"} and row.blocks:
             # A layout Slack refuses must not cost the message: keep the fallback text and resend.
             log.error("Slack refused the blocks of outbox message %s (%s); sending text only", row.id, error)
-            self._store.db.execute("UPDATE outbox SET blocks = NULL WHERE id = ?", [row.id])
-            self._defer_for(row, timedelta(0), error)
+            outbox.drop_blocks(self._store, row.id)
+            self._defer_for(ids, timedelta(0), error)
         else:
-            self._defer_for(row, self._backoff(row), error)
+            self._defer_for(ids, self._backoff(row), error)
 
-    def _defer_for(self, row: OutboxRow, delay: timedelta, error: str) -> None:
-        outbox.defer(self._store, row.id, self._clock() + delay, error)
+    def _defer_for(self, ids: list[int], delay: timedelta, error: str) -> None:
+        outbox.defer_all(self._store, ids, self._clock() + delay, error)
 
     @staticmethod
     def _backoff(row: OutboxRow) -> timedelta:
         return min(timedelta(seconds=2**row.attempts), _MAX_BACKOFF)
+
+
+def digest(batch: list[OutboxRow]) -> OutboxRow:
+    """One message listing every message of the batch (their fallback texts, one line each), in order.
+
+    Pure. Lines are packed into sections of at most 3000 characters; DIGEST_LIMIT keeps the count of
+    sections far below Slack's 50 blocks, however long the lines.
+    """
+    lead = batch[0]
+    title = f"{len(batch)} {lead.digest_key or ''} updates".replace("  ", " ")
+    sections: list[str] = []
+    for row in batch:
+        line = clip(" ".join(row.text.split()), SECTION_TEXT // 4)
+        if sections and len(sections[-1]) + 1 + len(line) <= SECTION_TEXT:
+            sections[-1] += "\n" + line
+        else:
+            sections.append(line)
+    blocks = [header(title), *(section(text) for text in sections)]
+    sandbox = _SANDBOX_NOTE_BLOCK in (lead.blocks or [])
+    preview = "; ".join(clip(row.text, 80) for row in batch[:3])
+    return replace(lead, text=f"{title}: {preview}…", blocks=to_dicts(with_sandbox_note(blocks, sandbox)))
+
+
+_SANDBOX_NOTE_BLOCK = context(SANDBOX_NOTE).to_dict()

@@ -9,23 +9,30 @@ from __future__ import annotations
 import logging
 import threading
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 
 from bot.app import create_app
+from bot.callbacks import CallbackReceiver, callback_url, ensure_callback_secret
 from bot.config import Settings
 from bot.directory import ApproverDirectory
 from bot.notify import Notifier
-from bot.scheduler import Scheduler
-from bot.server import create_wsgi
+from bot.scheduler import PROCESS_EVENTS, Scheduler
+from bot.server import SINCH_CALLBACKS_PATH, create_wsgi
 from bot.services import Clock, Services, utc_now
 from bot.sinch import BasicAuth, OAuth2ClientCredentials, SinchClient
 from bot.sinch.auth import Auth
 from bot.wsgi_server import BackgroundServer
 from sandbox.sinch import SandboxConfig, start_sandbox
 from storage.db import Store
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +47,18 @@ class Runtime:
         self._stack: list[object] = []
         self.http: BackgroundServer | None = None
         self._socket_handler: object | None = None
+        self._wsgi: WSGIApplication = create_wsgi(None)
 
     def start(self) -> Runtime:
         settings = self.settings
-        sinch = self._sinch_client()
         store = Store(settings.numbot_database)
+        # Bound (not yet serving) first: the embedded sandbox needs the callback URL before it starts.
+        self.http = BackgroundServer(
+            self._serve,
+            host=settings.numbot_http_host,
+            port=settings.numbot_http_port,
+        )
+        sinch = self._sinch_client(store)
         slack = WebClient(
             token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
             base_url=settings.slack_api_url,
@@ -56,21 +70,31 @@ class Runtime:
         notifier.start()
         self.scheduler = Scheduler(self.services)
         self.scheduler.start()
-        self.http = BackgroundServer(
-            create_wsgi(None if settings.socket_mode else self.app, health=self._health),
-            host=settings.numbot_http_host,
-            port=settings.numbot_http_port,
-        ).start()
+        receiver = CallbackReceiver(
+            store, settings, self._clock, on_stored=lambda: self.scheduler.wake(PROCESS_EVENTS)
+        )
+        self._wsgi = create_wsgi(
+            None if settings.socket_mode else self.app,
+            routes={SINCH_CALLBACKS_PATH: receiver},
+            health=self._health,
+        )
+        self.http.start()
         if settings.socket_mode:
             self._start_socket_mode()
         if settings.uses_sinch_sandbox:
             log.warning("SANDBOX: Sinch is simulated; no real numbers are rented and no money is spent")
         return self
 
-    def _sinch_client(self) -> SinchClient:
+    def _sinch_client(self, store: Store) -> SinchClient:
         settings = self.settings
         if settings.uses_sinch_sandbox:
-            sandbox = start_sandbox(SandboxConfig(seed=self._sandbox_seed))
+            sandbox = start_sandbox(
+                SandboxConfig(
+                    seed=self._sandbox_seed,
+                    default_callback_url=self._own_callback_url(),
+                    callback_hmac_secret=ensure_callback_secret(store, settings, self._clock()),
+                )
+            )
             self._stack.append(sandbox)
             return SinchClient(
                 SANDBOX_PROJECT,
@@ -91,6 +115,14 @@ class Runtime:
             numbers_url=settings.sinch_numbers_url,
             imported_url=settings.sinch_imported_url,
         )
+
+    def _serve(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        # Late-bound: the socket is bound before the app exists, and requests only arrive after start().
+        return self._wsgi(environ, start_response)
+
+    def _own_callback_url(self) -> str:
+        assert self.http is not None
+        return callback_url(self.settings) or f"http://127.0.0.1:{self.http.port}{SINCH_CALLBACKS_PATH}"
 
     def _start_socket_mode(self) -> None:
         assert self.settings.slack_app_token is not None

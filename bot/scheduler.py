@@ -12,10 +12,11 @@ import secrets
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot import approvals
+from bot import approvals, watcher
 from bot.services import Services
 from storage import leases
 
@@ -32,9 +33,15 @@ class Job:
     run: Callable[[Services], object]
 
 
+PROCESS_EVENTS = "process-events"
+
 JOBS: tuple[Job, ...] = (
     Job("expire-requests", 15.0, approvals.expire_due),
     Job("deliver-outbox", 5.0, lambda services: services.notifier.kick()),
+    # A callback wakes this one at once (`Scheduler.wake`); the interval covers other processes' receivers.
+    Job(PROCESS_EVENTS, 2.0, watcher.process_events),
+    Job("poll-provisioning", 5.0, watcher.poll_once),
+    Job("reconcile-executing", 30.0, watcher.reconcile_executing),
 )
 
 
@@ -58,6 +65,11 @@ class Scheduler:
         self._scheduler.shutdown(wait=True)
         leases.release(self._services.store, LEASE_NAME, self.owner)
         self._services.store.close()
+
+    def wake(self, name: str) -> None:
+        """Run a job now instead of at its next tick (still under the lease); a no-op before start."""
+        if self._scheduler.running:
+            self._scheduler.modify_job(name, next_run_time=datetime.now(UTC))
 
     def holds_lease(self) -> bool:
         return leases.acquire(

@@ -1,15 +1,19 @@
-"""Sinch callback events, stored before the receiver answers 200 and processed afterwards.
+"""Sinch callback events, stored before the receiver answers 200 and processed afterwards, and the HMAC
+secret they are signed with.
 
-Sinch redelivers until it gets a 2xx, so the unique eventId turns redeliveries into no-ops.
+Sinch redelivers until it gets a 2xx, so the unique eventId turns redeliveries into no-ops. The secret an
+admin rotates from Slack is kept here, so the receiver accepts it after a restart too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from storage.db import Store, from_iso, optional_from_iso, to_iso
+from sqlite_utils import Database
+
+from storage.db import MIGRATIONS, Store, from_iso, optional_from_iso, to_iso
 
 EventApi = Literal["numbers", "imported"]
 
@@ -69,6 +73,67 @@ def mark_processed(store: Store, event_id: str, outcome: str, now: datetime) -> 
         [to_iso(now), outcome, event_id],
     )
     return cursor.rowcount == 1
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Callback events stored but not yet handled: a growing backlog means the watcher is not running."""
+
+    count: int
+    oldest_received_at: datetime | None
+
+
+def backlog(store: Store) -> Backlog:
+    rows = store.db.query(
+        "SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM events WHERE processed_at IS NULL"
+    )
+    row = next(iter(rows))
+    return Backlog(row["n"], optional_from_iso(row["oldest"]))
+
+
+@dataclass(frozen=True)
+class CallbackSecret:
+    secret: str
+    previous: str | None
+    rotated_at: datetime
+
+    def accepted(self, now: datetime, grace: timedelta) -> list[str]:
+        """The secrets a signature may use now: events signed just before a rotation still arrive."""
+        keep_previous = self.previous is not None and now - self.rotated_at < grace
+        return [self.secret, self.previous] if keep_previous and self.previous else [self.secret]
+
+
+def callback_secret(store: Store) -> CallbackSecret | None:
+    rows = list(store.db.query("SELECT * FROM callback_secret WHERE id = 1"))
+    if not rows:
+        return None
+    row = rows[0]
+    return CallbackSecret(row["secret"], row["previous"], from_iso(row["rotated_at"]))
+
+
+def save_callback_secret(store: Store, secret: str, now: datetime) -> None:
+    """Make `secret` the one callbacks are verified with; the one it replaces stays accepted for a while."""
+    store.db.execute(
+        """INSERT INTO callback_secret (id, secret, previous, rotated_at) VALUES (1, ?, NULL, ?)
+           ON CONFLICT (id) DO UPDATE SET
+               previous = CASE WHEN secret = excluded.secret THEN previous ELSE secret END,
+               secret = excluded.secret,
+               rotated_at = excluded.rotated_at""",
+        [secret, to_iso(now)],
+    )
+
+
+@MIGRATIONS(name="callback_secret")
+def _create_callback_secret(db: Database) -> None:
+    # One row: the project's secret is shared by both APIs' callback configurations (numbot sets both).
+    db.execute(
+        """CREATE TABLE callback_secret (
+               id INTEGER PRIMARY KEY CHECK (id = 1),
+               secret TEXT NOT NULL,
+               previous TEXT,
+               rotated_at TEXT NOT NULL
+           )"""
+    )
 
 
 def _event(row: dict[str, Any]) -> StoredEvent:

@@ -6,6 +6,7 @@ the `ts` of the message it replaces (`update_of`). Such rows are not due until t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -14,6 +15,7 @@ from storage.db import (
     JsonDict,
     Store,
     from_iso,
+    in_clause,
     optional_dump_json,
     optional_from_iso,
     optional_load_json,
@@ -119,21 +121,71 @@ def get_message(store: Store, outbox_id: int) -> OutboxRow | None:
 
 def mark_sent(store: Store, outbox_id: int, ts: str, now: datetime) -> bool:
     """Record Slack's ts for a delivered message; False if it was already marked sent."""
+    return mark_all_sent(store, [outbox_id], ts, now) == 1
+
+
+def mark_all_sent(store: Store, outbox_ids: Sequence[int], ts: str, now: datetime) -> int:
+    """Record one Slack ts for messages delivered together (a digest); returns how many were pending."""
+    if not outbox_ids:
+        return 0
     cursor = store.db.execute(
-        "UPDATE outbox SET status = 'sent', sent_ts = ?, sent_at = ? WHERE id = ? AND status = 'pending'",
-        [ts, to_iso(now), outbox_id],
+        f"""UPDATE outbox SET status = 'sent', sent_ts = ?, sent_at = ?
+            WHERE id IN {in_clause(tuple(map(str, outbox_ids)))} AND status = 'pending'""",  # noqa: S608
+        [ts, to_iso(now), *outbox_ids],
     )
-    return cursor.rowcount == 1
+    return cursor.rowcount
 
 
 def defer(store: Store, outbox_id: int, until: datetime, error: str) -> bool:
     """Count a failed attempt and retry at `until`; False if the message is no longer pending."""
+    return defer_all(store, [outbox_id], until, error) == 1
+
+
+def defer_all(store: Store, outbox_ids: Sequence[int], until: datetime, error: str) -> int:
+    """`defer` for messages that failed together (a digest); returns how many were still pending."""
+    if not outbox_ids:
+        return 0
     cursor = store.db.execute(
-        """UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
-           WHERE id = ? AND status = 'pending'""",
-        [to_iso(until), error, outbox_id],
+        f"""UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+            WHERE id IN {in_clause(tuple(map(str, outbox_ids)))} AND status = 'pending'""",  # noqa: S608
+        [to_iso(until), error, *outbox_ids],
     )
-    return cursor.rowcount == 1
+    return cursor.rowcount
+
+
+def digest_batch(store: Store, lead: OutboxRow, now: datetime, limit: int) -> list[OutboxRow]:
+    """Due top-level messages sharing `lead`'s channel and digest key, oldest first, `lead` included.
+
+    Replies and edits never join a digest: their place (a thread, a message) is part of their meaning.
+    """
+    if lead.digest_key is None or not _digestible(lead):
+        return [lead]
+    rows = store.db.query(
+        _SELECT_ROWS
+        + """WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND o.channel = ? AND o.digest_key = ?
+               AND o.parent_id IS NULL AND o.thread_ts IS NULL AND o.update_of IS NULL
+             ORDER BY o.id
+             LIMIT ?""",
+        [to_iso(now), lead.channel, lead.digest_key, limit],
+    )
+    batch = [_row(row) for row in rows]
+    return batch if any(row.id == lead.id for row in batch) else [lead]
+
+
+def has_newer_edit(store: Store, row: OutboxRow) -> bool:
+    """True when a later pending edit replaces the same message as this edit (so this one is stale)."""
+    if row.update_of is None:
+        return False
+    rows = store.db.query(
+        "SELECT 1 FROM outbox WHERE update_of = ? AND status = 'pending' AND id > ? LIMIT 1",
+        [row.update_of, row.id],
+    )
+    return next(iter(rows), None) is not None
+
+
+def drop_blocks(store: Store, outbox_id: int) -> None:
+    """Keep only the fallback text of a message whose blocks Slack refused."""
+    store.db.execute("UPDATE outbox SET blocks = NULL WHERE id = ?", [outbox_id])
 
 
 def sent_ts(store: Store, outbox_id: int) -> str | None:
@@ -154,6 +206,10 @@ def oldest_pending(store: Store, now: datetime) -> timedelta | None:
     rows = list(store.db.query("SELECT MIN(created_at) AS oldest FROM outbox WHERE status = 'pending'"))
     oldest = optional_from_iso(rows[0]["oldest"])
     return None if oldest is None else now - oldest
+
+
+def _digestible(row: OutboxRow) -> bool:
+    return row.parent_id is None and row.thread_ts is None and row.update_of is None
 
 
 def _row(row: dict[str, Any]) -> OutboxRow:

@@ -73,6 +73,15 @@ def pending(store: Store) -> list[Watch]:
     return _select(store, "settled_at IS NULL ORDER BY since, phone_number", [])
 
 
+def pending_in_group(store: Store, api: EventApi, region: str | None, number_type: str | None) -> list[Watch]:
+    """Unsettled watches one list call of `api` (by region and type) can settle together."""
+    return _select(
+        store,
+        "settled_at IS NULL AND api = ? AND region IS ? AND number_type IS ? ORDER BY phone_number",
+        [api, region, number_type],
+    )
+
+
 def get_watch(store: Store, phone_number: str, api: EventApi) -> Watch | None:
     found = _select(store, "phone_number = ? AND api = ?", [phone_number, api])
     return found[0] if found else None

@@ -1,0 +1,144 @@
+"""`numbot doctor`: is the configuration complete, and what is numbot still working on (since when)?
+
+It only reads: settings, and the database if it exists. Exit status 0 when nothing blocks serving, 1 when
+something does, so it fits a deploy check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.callbacks import accepted_secrets, callback_url
+from bot.config import ConfigError, Settings
+from bot.policy import RequestState
+from bot.scheduler import LEASE_NAME
+from bot.services import utc_now
+from storage import events, leases, outbox, requests, watches
+from storage.db import Store
+
+Print = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    label: str
+    detail: str
+    blocking: bool = True
+
+    def line(self) -> str:
+        mark = "ok  " if self.ok else ("FAIL" if self.blocking else "warn")
+        return f"[{mark}] {self.label}: {self.detail}"
+
+
+def doctor(settings: Settings, *, out: Print = print, now: datetime | None = None) -> int:
+    moment = now or utc_now()
+    checks = config_checks(settings)
+    out("Configuration")
+    for check in checks:
+        out("  " + check.line())
+    out("Pending work")
+    if settings.numbot_database.exists():
+        store = Store(settings.numbot_database)
+        try:
+            checks.append(callback_secret_check(store, settings, moment))
+            out("  " + checks[-1].line())
+            for line in pending_work(store, moment):
+                out("  " + line)
+        finally:
+            store.close_all()
+    else:
+        out(f"  database {settings.numbot_database} does not exist yet (created on first start)")
+    return 1 if any(not check.ok and check.blocking for check in checks) else 0
+
+
+def config_checks(settings: Settings) -> list[Check]:
+    """Pure: one line per thing `numbot serve` needs, each naming the variable to set."""
+    try:
+        settings.check_ready_to_serve()
+        ready = Check(True, "Slack", "Socket Mode" if settings.socket_mode else "HTTP mode (signed requests)")
+    except ConfigError as error:
+        ready = Check(False, "Slack", str(error))
+    sinch = (
+        Check(True, "Sinch", "SANDBOX: simulated, no real numbers or money", blocking=False)
+        if settings.uses_sinch_sandbox
+        else Check(True, "Sinch", f"project {settings.sinch_project_id} ({settings.sinch_auth_mode} auth)")
+    )
+    url = callback_url(settings)
+    return [
+        ready,
+        sinch,
+        Check(
+            settings.numbot_notifications_channel is not None,
+            "Notifications channel",
+            settings.numbot_notifications_channel
+            or "NUMBOT_NOTIFICATIONS_CHANNEL unset: outcomes only reach request threads",
+            blocking=False,
+        ),
+        Check(
+            url is not None,
+            "Sinch callbacks",
+            url or "NUMBOT_PUBLIC_URL unset: no callbacks, numbot polls Sinch for provisioning",
+            blocking=False,
+        ),
+    ]
+
+
+def callback_secret_check(store: Store, settings: Settings, now: datetime) -> Check:
+    stored = events.callback_secret(store)
+    if stored is not None:
+        return Check(True, "Callback secret", f"rotated from Slack at {_when(stored.rotated_at)}")
+    if accepted_secrets(store, settings, now):
+        return Check(True, "Callback secret", "SINCH_CALLBACK_SECRET")
+    return Check(
+        callback_url(settings) is None,
+        "Callback secret",
+        "none, so every callback is refused: set SINCH_CALLBACK_SECRET or run "
+        "`/numbers callbacks rotate-secret`",
+        blocking=False,
+    )
+
+
+def pending_work(store: Store, now: datetime) -> list[str]:
+    """What is waiting, how much and since when: growing numbers here mean a job is not running."""
+    lines = []
+    for state in (RequestState.PENDING, RequestState.EXECUTING):
+        found = requests.find_requests(store, states={state}, limit=1000)
+        oldest = min((request.updated_at for request in found), default=None)
+        lines.append(f"requests {state.value}: {len(found)}{_since(oldest, now)}")
+    pending_watches = watches.pending(store)
+    oldest_watch = min((watch.since for watch in pending_watches), default=None)
+    lines.append(f"numbers provisioning: {len(pending_watches)}{_since(oldest_watch, now)}")
+    lines.extend(
+        f"  {watch.phone_number} ({watch.what}) since {_when(watch.since)}" for watch in pending_watches[:10]
+    )
+    backlog = events.backlog(store)
+    lines.append(f"callbacks not yet processed: {backlog.count}{_since(backlog.oldest_received_at, now)}")
+    waiting = outbox.oldest_pending(store, now)
+    per_channel = ", ".join(f"{channel}: {count}" for channel, count in outbox.pending_counts(store).items())
+    lines.append(
+        f"Slack messages not yet delivered: {per_channel or 0}"
+        + (f", oldest waiting {_duration(waiting)}" if waiting is not None else "")
+    )
+    holder = leases.holder(store, LEASE_NAME, now)
+    lines.append(f"scheduler: {'running in ' + holder if holder else 'no process holds the lease'}")
+    return lines
+
+
+def _since(oldest: datetime | None, now: datetime) -> str:
+    return "" if oldest is None else f" (oldest since {_when(oldest)}, {_duration(now - oldest)} ago)"
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _duration(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    if seconds < 120:
+        return f"{seconds}s"
+    if seconds < 7200:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h"

@@ -1,0 +1,267 @@
+"""The scheduler's watcher jobs: poll pending provisioning, handle stored callbacks, reconcile stuck requests.
+
+Every job works from numbot's own tables, so a restart resumes whatever was pending. Callbacks and polls
+race freely: `watches.settle` lets only the first one report. A callback is only a hint that something
+changed (Sinch does not keep their order): the number's state is always read back from the API first.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot import approvals
+from bot.callbacks import api_of, parse
+from bot.provisioning import (
+    FIRST_CHECK,
+    PartStatus,
+    Report,
+    active_parts,
+    imported_parts,
+    report,
+    report_gone,
+    settlement,
+)
+from bot.services import Services
+from bot.sinch import MalformedEventError, NotFound, NumberType, ResourceType, SinchError
+from storage import events, outbox, requests, watches
+from storage.events import EventApi, StoredEvent
+from storage.outbox import OutboxMessage, OutboxRow
+from storage.watches import Watch
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=10)
+# Longer than any single Sinch call with its retries: a request executing for this long has lost its thread.
+STUCK_AFTER = timedelta(minutes=2)
+PAGE_SIZE = 1000
+# From this many due numbers in one region and type, listing their pages is cheaper than a GET each.
+LIST_FROM = 3
+POLL_BATCH = 2000
+EVENT_BATCH = 200
+DIGEST_KEY = "provisioning"
+
+# A number's parts, or None when Sinch no longer has it.
+NumberState = list[PartStatus] | None
+GroupKey = tuple[EventApi, str | None, str | None]
+
+
+def backoff(checks: int) -> timedelta:
+    """Delay before the next poll of a number already checked `checks` times: 10 s, 20 s, 40 s… ≤ 10 min."""
+    delay: timedelta = FIRST_CHECK * 2 ** min(checks, 16)
+    return min(delay, MAX_BACKOFF)
+
+
+@dataclass
+class _Reads:
+    """Numbers read from Sinch during one cycle, and how many API calls that took."""
+
+    states: dict[str, NumberState] = field(default_factory=dict)
+    calls: int = 0
+
+
+def poll_once(services: Services) -> int:
+    """One poll cycle over due watches; returns the number of Sinch API calls it made."""
+    now = services.clock()
+    due = watches.due(services.store, now, limit=POLL_BATCH)
+    groups: dict[GroupKey, set[str]] = {}
+    for watch in due:
+        groups.setdefault((watch.api, watch.region, watch.number_type), set()).add(watch.phone_number)
+    calls = 0
+    for key, due_numbers in groups.items():
+        group = watches.pending_in_group(services.store, *key)
+        try:
+            reads = _read_group(services, key, due_numbers)
+        except SinchError as error:
+            log.warning("polling %s numbers in %s/%s failed: %s", *key, error)
+            _reschedule(services, [watch for watch in group if watch.phone_number in due_numbers])
+            continue
+        calls += reads.calls
+        for watch in group:
+            if watch.phone_number not in reads.states:
+                continue  # not due and not on the pages read: its own turn comes
+            settled = _settle_from_state(services, watch, reads.states[watch.phone_number])
+            if not settled and watch.phone_number in due_numbers:
+                _reschedule(services, [watch])
+    return calls
+
+
+def process_events(services: Services) -> int:
+    """Handle stored callbacks in arrival order, including any stored meanwhile; returns how many."""
+    handled = 0
+    while True:
+        batch = _process_event_batch(services)
+        handled += batch
+        if batch == 0:
+            return handled
+
+
+def _process_event_batch(services: Services) -> int:
+    handled = 0
+    for stored in events.unprocessed(services.store, limit=EVENT_BATCH):
+        try:
+            outcome = _handle_event(services, stored)
+        except SinchError as error:
+            # Reading the state back failed: leave the event for the next run rather than guess.
+            log.warning("callback %s kept for later: %s", stored.event_id, error)
+            continue
+        if events.mark_processed(services.store, stored.event_id, outcome, services.clock()):
+            handled += 1
+    return handled
+
+
+def reconcile_executing(services: Services) -> int:
+    """Settle requests left "executing" by a crash, from Sinch's state; never repeats the operation."""
+    finished = 0
+    cutoff = services.clock() - STUCK_AFTER
+    for request in requests.stuck_executing(services.store, cutoff):
+        executor = services.executors.get(request.kind)
+        if executor is None or executor.reconcile is None:
+            log.warning("request %s (%s) is stuck executing and has no reconciler", request.id, request.kind)
+            continue
+        try:
+            outcome = executor.reconcile(services, request)
+        except SinchError as error:
+            log.warning("reconciling %s failed, retrying later: %s", request.id, error)
+            continue
+        if outcome is not None:
+            approvals.finish(services, request, outcome)
+            finished += 1
+    return finished
+
+
+# Reading state
+
+
+def _read_group(services: Services, key: GroupKey, due_numbers: set[str]) -> _Reads:
+    api, region, number_type = key
+    reads = _Reads()
+    listable = region is not None and (api == "imported" or number_type is not None)
+    if listable and len(due_numbers) >= LIST_FROM:
+        _read_pages(services, key, due_numbers, reads)
+    for phone_number in sorted(due_numbers - reads.states.keys()):
+        reads.states[phone_number] = _read_one(services, api, phone_number)
+        reads.calls += 1
+    return reads
+
+
+def _read_pages(services: Services, key: GroupKey, wanted: set[str], reads: _Reads) -> None:
+    """List the group page by page until every wanted number was seen, or single reads get cheaper."""
+    api, region, number_type = key
+    pages = (
+        services.sinch.imported_list(region, page_size=PAGE_SIZE).pages()
+        if api == "imported"
+        else services.sinch.list_active(region, NumberType(number_type or ""), page_size=PAGE_SIZE).pages()
+    )
+    listed = 0
+    for page in pages:
+        reads.calls += 1
+        listed += len(page.items)
+        for number in page.items:
+            parts = imported_parts(number) if api == "imported" else active_parts(number)  # type: ignore[arg-type]
+            reads.states[number.phone_number] = parts
+        unseen = len(wanted - reads.states.keys())
+        pages_left = math.ceil(max((page.total_size or 0) - listed, 0) / PAGE_SIZE)
+        if unseen == 0 or unseen <= pages_left:
+            return
+    # Listed to the end: a wanted number that never showed up is gone (or its read below says why not).
+
+
+def _read_one(services: Services, api: EventApi, phone_number: str) -> NumberState:
+    try:
+        if api == "imported":
+            return imported_parts(services.sinch.imported_get(phone_number))
+        return active_parts(services.sinch.get_active(phone_number))
+    except NotFound:
+        return None
+
+
+# Settling and telling
+
+
+def _settle_from_state(services: Services, watch: Watch, state: NumberState) -> bool:
+    """Settle and report the watch if the state is final; False while provisioning is still running."""
+    if state is None:
+        outcome = "gone"
+        message = report_gone(watch.phone_number, request_id=watch.request_id, sandbox=services.sandbox)
+    else:
+        settled = settlement(watch.phone_number, state, watch.what)
+        if settled is None:
+            return False
+        outcome = settled.outcome
+        message = report(settled, request_id=watch.request_id, sandbox=services.sandbox)
+    if watches.settle(services.store, watch.phone_number, watch.api, outcome, services.clock()):
+        _tell(services, watch.request_id, message)
+    return True
+
+
+def _tell(services: Services, request_id: str | None, message: Report) -> None:
+    """The outcome in the request's thread, and one summary line in the notifications channel."""
+    request = requests.get_request(services.store, request_id) if request_id else None
+    card = (
+        outbox.get_message(services.store, request.card_outbox_id)
+        if request and request.card_outbox_id
+        else None
+    )
+    channel = services.settings.numbot_notifications_channel
+    if card is not None:
+        services.notifier.post(
+            OutboxMessage(card.channel, message.detail_text, message.detail_blocks, parent_id=card.id)
+        )
+    if channel is not None:
+        if card is None:
+            text, blocks = message.detail_text, message.detail_blocks
+        else:
+            text, blocks = message.summary, None
+        services.notifier.post(OutboxMessage(channel, text, blocks, digest_key=DIGEST_KEY))
+    elif card is None:
+        log.warning("no notifications channel: provisioning outcome not posted: %s", message.summary)
+
+
+def _card(services: Services, request_id: str | None) -> OutboxRow | None:
+    """The approval card of the request, under which its outcomes are threaded."""
+    request = requests.get_request(services.store, request_id) if request_id else None
+    if request is None or request.card_outbox_id is None:
+        return None
+    return outbox.get_message(services.store, request.card_outbox_id)
+
+
+def _reschedule(services: Services, pending: Iterable[Watch]) -> None:
+    now = services.clock()
+    for watch in pending:
+        watches.reschedule(services.store, watch.phone_number, watch.api, now + backoff(watch.checks + 1))
+
+
+def _handle_event(services: Services, stored: StoredEvent) -> str:
+    try:
+        event = parse(stored.raw_body)
+    except MalformedEventError:
+        return "malformed"
+    if event.resource_type is ResourceType.NUMBER_ORDER or not event.resource_id:
+        return "ignored: not about a number"
+    api = api_of(event)
+    watch = watches.get_watch(services.store, event.resource_id, api)
+    if watch is not None and watch.settled_at is not None:
+        return f"already settled: {watch.outcome}"
+    state = _read_one(services, api, event.resource_id)
+    if watch is not None:
+        return "settled" if _settle_from_state(services, watch, state) else "still pending"
+    _tell_unrequested(services, event.resource_id, f"{event.event_type} {event.status}", state)
+    return "reported: not requested by numbot"
+
+
+def _tell_unrequested(services: Services, phone_number: str, what: str, state: NumberState) -> None:
+    """Sinch changed a number numbot did not ask about: say so, with its current state from the API."""
+    if state is None:
+        message = report_gone(phone_number, request_id=None, sandbox=services.sandbox)
+    else:
+        names = {part.part for part in state}
+        settled = settlement(phone_number, state, ",".join(names))
+        if settled is None:
+            return  # still running: the final event will come, or an admin can look it up
+        message = report(settled, request_id=None, sandbox=services.sandbox)
+    log.info("Sinch event %s for %s, which numbot did not request", what, phone_number)
+    _tell(services, None, message)

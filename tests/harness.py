@@ -113,7 +113,7 @@ def bot_settings(slack: LocalSlack, sinch: RunningSandbox, database: Path, **ove
     }
     values.update(overrides)
     # _env_file=None: a developer's own .env must not leak into tests.
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @contextmanager

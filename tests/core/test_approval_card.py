@@ -92,4 +92,4 @@ def test_reply_mentions_the_requester_with_the_outcome() -> None:
 def test_long_titles_are_clipped_to_slack_limits() -> None:
     long = _request(summary=CardSummary(title="x" * 500).to_json())
     _, blocks = render_card(long, now=NOW, sandbox=False)
-    assert len(blocks[0]["text"]["text"]) <= 150  # type: ignore[index]
+    assert len(blocks[0]["text"]["text"]) <= 150

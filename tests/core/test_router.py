@@ -14,7 +14,7 @@ def _noop(invocation: Invocation, services: object) -> None:
 def router() -> CommandRouter:
     router = CommandRouter()
     for name in ("search", "check", "imported list", "imported show"):
-        router.add(Subcommand(name=name, usage=name, summary=name, handler=_noop))  # type: ignore[arg-type]
+        router.add(Subcommand(name=name, usage=name, summary=name, handler=_noop))
     return router
 
 
@@ -47,4 +47,4 @@ def test_typo_gets_a_suggestion(router: CommandRouter) -> None:
 
 def test_duplicate_registration_is_a_programming_error(router: CommandRouter) -> None:
     with pytest.raises(ValueError, match="twice"):
-        router.add(Subcommand(name="search", usage="", summary="", handler=_noop))  # type: ignore[arg-type]
+        router.add(Subcommand(name="search", usage="", summary="", handler=_noop))

@@ -163,7 +163,9 @@ def execute_update(services: Services, request: Request) -> Outcome:
         if pending
         else ""
     )
-    return Outcome(True, f"Updated {phone_number}.{follow_up}", {"pending": pending})
+    text = f"Updated {phone_number}.{follow_up}"
+    # The card shows `result["text"]` under its outcome, so approvers see it as well as the requester.
+    return Outcome(True, text, {"text": text, "pending": pending})
 
 
 def reconcile_update(services: Services, request: Request) -> Outcome | None:

@@ -162,7 +162,9 @@ def execute_release(services: Services, request: Request) -> Outcome:
     phone_number = str(request.payload["phone_number"])
     released = services.sinch.release(phone_number)
     until = f" Sinch keeps it billed until {slack_date(released.expire_at)}." if released.expire_at else ""
-    return Outcome(True, f"Released {phone_number}.{until}", {"phone_number": phone_number})
+    text = f"Released {phone_number}.{until}"
+    # The card shows `result["text"]` under its outcome, so approvers see it as well as the requester.
+    return Outcome(True, text, {"text": text, "phone_number": phone_number})
 
 
 def reconcile_release(services: Services, request: Request) -> Outcome | None:

@@ -65,7 +65,8 @@ def _spec(api: ApiName) -> dict[str, Any]:
     document: dict[str, Any] = yaml.safe_load((SPECS / _SPEC_FILES[api]).read_text())
     converted: dict[str, Any] = _converted(document)
     converted["components"]["schemas"] = {
-        name: _strict_children(converted, schema) for name, schema in converted["components"]["schemas"].items()
+        name: _strict_children(converted, schema)
+        for name, schema in converted["components"]["schemas"].items()
     }
     return converted
 

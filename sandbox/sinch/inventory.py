@@ -18,6 +18,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from sandbox.sinch.models import AvailableNumber, Capability, Money, NumberType
+from sandbox.sinch.phone import region_of
 
 _SMS_VOICE = (Capability.SMS, Capability.VOICE)
 _VOICE = (Capability.VOICE,)
@@ -158,8 +159,8 @@ class _Stream:
 
     def _candidate(self) -> str:
         prefix = self._rng.choice(self._offering.prefixes)
-        digits = "".join(self._rng.choice("0123456789") for _ in range(self._offering.random_digits))
-        return prefix + digits
+        width = self._offering.random_digits
+        return f"{prefix}{self._rng.randrange(10**width):0{width}d}"
 
     def _is_valid(self, e164: str) -> bool:
         parsed = phonenumbers.parse(e164)
@@ -210,11 +211,17 @@ class Inventory:
     def lookup(self, e164: str) -> AvailableNumber | None:
         """The catalog entry for a number, sold or not; None if Sinch never had it."""
         with self._lock:
-            for region, catalog_region in CATALOG.items():
-                if e164.startswith(_country_prefix(region)):
-                    for number_type in catalog_region.offerings:
-                        self._stock_of(region, number_type)
-            return self._by_number.get(e164)
+            # Stock is generated lazily, so generate only what could hold the number, likeliest first.
+            likeliest = region_of(e164)
+            regions = sorted(CATALOG, key=lambda region: region != likeliest)
+            for region in regions:
+                if not e164.startswith(_country_prefix(region)):
+                    continue
+                for number_type in CATALOG[region].offerings:
+                    self._stock_of(region, number_type)
+                    if e164 in self._by_number:
+                        return self._by_number[e164]
+            return None
 
     def is_available(self, e164: str) -> bool:
         with self._lock:

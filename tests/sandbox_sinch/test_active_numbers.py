@@ -27,7 +27,9 @@ def all_pages(api: httpx.Client, **params: str) -> tuple[list[dict[str, Any]], i
             return numbers, body["totalSize"]
 
 
-def test_pages_cover_every_number_once_in_phone_number_order(api: httpx.Client, sandbox: RunningSandbox) -> None:
+def test_pages_cover_every_number_once_in_phone_number_order(
+    api: httpx.Client, sandbox: RunningSandbox
+) -> None:
     seeded = sandbox.state.seed_active_numbers(23, project_id=PROJECT)
 
     first = api.get("/activeNumbers", params={"pageSize": "10"})
@@ -69,7 +71,9 @@ def test_filters_by_region_type_pattern_and_capability(api: httpx.Client, sandbo
 
     by_region = api.get("/activeNumbers", params={"regionCode": "GB"}).json()
     by_type = api.get("/activeNumbers", params={"type": "LOCAL", "regionCode": "SE"}).json()
-    by_pattern = api.get("/activeNumbers", params={"numberPattern.pattern": "+44", "numberPattern.searchPattern": "START"}).json()
+    by_pattern = api.get(
+        "/activeNumbers", params={"numberPattern.pattern": "+44", "numberPattern.searchPattern": "START"}
+    ).json()
     voice_only_region = api.get("/activeNumbers", params={"regionCode": "SE", "capability": "SMS"}).json()
 
     assert sorted(n["phoneNumber"] for n in by_region["activeNumbers"]) == sorted(gb)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import phonenumbers
@@ -35,11 +36,12 @@ _PHONENUMBERS_TYPES = {
 }
 
 
-def search(api: httpx.Client, **params: str | list[str]) -> list[dict[str, object]]:
+def search(api: httpx.Client, *, check_spec: bool = True, **params: Any) -> list[dict[str, Any]]:
     response = api.get("/availableNumbers", params=params)
     assert response.status_code == 200, response.text
-    assert_response_matches_spec("numbers", LIST, response)
-    numbers: list[dict[str, object]] = response.json()["availableNumbers"]
+    if check_spec:
+        assert_response_matches_spec("numbers", LIST, response)
+    numbers: list[dict[str, Any]] = response.json()["availableNumbers"]
     return numbers
 
 
@@ -47,7 +49,8 @@ def search(api: httpx.Client, **params: str | list[str]) -> list[dict[str, objec
 def test_every_offered_region_and_type_has_hundreds_of_valid_numbers(
     api: httpx.Client, region: str, number_type: str
 ) -> None:
-    numbers = search(api, regionCode=region, type=number_type, size="1000")
+    # The shape is checked against the spec elsewhere; validating 1000 items here would only be slow.
+    numbers = search(api, check_spec=False, regionCode=region, type=number_type, size="1000")
 
     assert len(numbers) >= 300
     assert len({n["phoneNumber"] for n in numbers}) == len(numbers)
@@ -88,7 +91,7 @@ def test_number_patterns_filter_the_search(
     if search_pattern:
         params["numberPattern.searchPattern"] = search_pattern
 
-    numbers = [str(n["phoneNumber"]) for n in search(api, **params)]
+    numbers = [str(n["phoneNumber"]) for n in search(api, check_spec=True, **params)]
 
     assert numbers
     assert all(check(number) for number in numbers)
@@ -98,7 +101,7 @@ def test_capabilities_filter_requires_every_listed_capability(api: httpx.Client)
     both = search(api, regionCode="US", type="LOCAL", capabilities=["SMS", "VOICE"], size="1000")
     voice = search(api, regionCode="US", type="LOCAL", capabilities="VOICE", size="1000")
 
-    assert all(set(n["capability"]) == {"SMS", "VOICE"} for n in both)  # type: ignore[arg-type]
+    assert all(set(n["capability"]) == {"SMS", "VOICE"} for n in both)
     assert len(voice) > len(both)
 
 
@@ -106,7 +109,12 @@ def test_region_and_type_are_required_and_validated(api: httpx.Client) -> None:
     missing = api.get("/availableNumbers")
     wrong = api.get(
         "/availableNumbers",
-        params={"regionCode": "US", "type": "PREMIUM", "capabilities": "FAX", "numberPattern.searchPattern": "ANY"},
+        params={
+            "regionCode": "US",
+            "type": "PREMIUM",
+            "capabilities": "FAX",
+            "numberPattern.searchPattern": "ANY",
+        },
     )
 
     assert_response_matches_spec("numbers", LIST, missing)
@@ -136,7 +144,7 @@ def test_checking_one_number(api: httpx.Client) -> None:
 
 
 def test_the_inventory_is_deterministic_for_a_seed(make_sandbox: Callable[..., RunningSandbox]) -> None:
-    def first_numbers(sandbox: RunningSandbox) -> list[object]:
+    def first_numbers(sandbox: RunningSandbox) -> list[str]:
         with client_for(sandbox) as client:
             return [n["phoneNumber"] for n in search(client, regionCode="SE", type="MOBILE", size="20")]
 

@@ -11,7 +11,13 @@ from sandbox.sinch import RunningSandbox
 from tests.sandbox_sinch.conftest import PROJECT, field_violations, first_available, rent
 from tests.spec_schemas import assert_response_matches_spec
 
-KNOWN = {"streetNumber": "12345", "streetInfo": "Main St", "city": "Springfield", "state": "IL", "postalCode": "62701"}
+KNOWN = {
+    "streetNumber": "12345",
+    "streetInfo": "Main St",
+    "city": "Springfield",
+    "state": "IL",
+    "postalCode": "62701",
+}
 
 
 @pytest.fixture
@@ -23,7 +29,8 @@ def voice_number(api: httpx.Client) -> str:
 
 def validate(api: httpx.Client, phone_number: str, address: dict[str, str]) -> dict[str, Any]:
     response = api.post(
-        f"/activeNumbers/{phone_number}/emergencyAddress:validate", json={"displayName": "HQ", "address": address}
+        f"/activeNumbers/{phone_number}/emergencyAddress:validate",
+        json={"displayName": "HQ", "address": address},
     )
     assert_response_matches_spec("numbers", "NumberService_ValidateEmergencyAddress", response)
     result: dict[str, Any] = response.json()
@@ -67,7 +74,9 @@ def test_provision_get_and_deprovision(api: httpx.Client, sandbox: RunningSandbo
     base = f"/activeNumbers/{voice_number}/emergencyAddress"
     assert api.get(base).status_code == 404
 
-    provisioned = api.post(f"{base}:provision", json={"displayName": "HQ", "address": {**KNOWN, "streetInfo": "Main Street"}})
+    provisioned = api.post(
+        f"{base}:provision", json={"displayName": "HQ", "address": {**KNOWN, "streetInfo": "Main Street"}}
+    )
     fetched = api.get(base)
     deprovisioned = api.post(f"{base}:deprovision")
 
@@ -81,10 +90,14 @@ def test_provision_get_and_deprovision(api: httpx.Client, sandbox: RunningSandbo
     assert sandbox.state.emergency_address(voice_number, PROJECT) is None
 
 
-def test_provision_refuses_unverifiable_addresses_and_incomplete_requests(api: httpx.Client, voice_number: str) -> None:
+def test_provision_refuses_unverifiable_addresses_and_incomplete_requests(
+    api: httpx.Client, voice_number: str
+) -> None:
     base = f"/activeNumbers/{voice_number}/emergencyAddress"
 
-    unknown = api.post(f"{base}:provision", json={"displayName": "HQ", "address": {**KNOWN, "streetInfo": "Elsewhere"}})
+    unknown = api.post(
+        f"{base}:provision", json={"displayName": "HQ", "address": {**KNOWN, "streetInfo": "Elsewhere"}}
+    )
     incomplete = api.post(f"{base}:provision", json={"address": {"streetNumber": "1"}})
 
     assert "address" in field_violations(unknown)
@@ -101,9 +114,9 @@ def test_provision_refuses_unverifiable_addresses_and_incomplete_requests(api: h
 def test_only_active_voice_numbers_have_emergency_addresses(api: httpx.Client) -> None:
     sms_only = next(
         n["phoneNumber"]
-        for n in api.get("/availableNumbers", params={"regionCode": "US", "type": "LOCAL", "size": "100"}).json()[
-            "availableNumbers"
-        ]
+        for n in api.get(
+            "/availableNumbers", params={"regionCode": "US", "type": "LOCAL", "size": "100"}
+        ).json()["availableNumbers"]
         if n["capability"] == ["SMS"]
     )
     rent(api, sms_only)

@@ -35,7 +35,11 @@ def events(received: list[Any]) -> list[dict[str, Any]]:
 
 def sms_and_voice(receiver: CallbackReceiver, campaign: str = "") -> dict[str, Any]:
     sms = {"servicePlanId": "plan-a", **({"campaignId": campaign} if campaign else {})}
-    return {"smsConfiguration": sms, "voiceConfiguration": {"type": "RTC", "appId": "app-a"}, "callbackUrl": receiver.url}
+    return {
+        "smsConfiguration": sms,
+        "voiceConfiguration": {"type": "RTC", "appId": "app-a"},
+        "callbackUrl": receiver.url,
+    }
 
 
 def test_provisioning_goes_waiting_in_progress_then_linked_on_its_own(
@@ -73,7 +77,11 @@ def test_callbacks_follow_the_spec_and_are_signed_over_the_raw_body(
     sandbox = make_sandbox(callback_hmac_secret=SECRET)
     with client_for(sandbox) as api:
         phone_number = first_available(api)
-        rent(api, phone_number, {"smsConfiguration": {"servicePlanId": "p", "campaignId": "C1"}, "callbackUrl": receiver.url})
+        rent(
+            api,
+            phone_number,
+            {"smsConfiguration": {"servicePlanId": "p", "campaignId": "C1"}, "callbackUrl": receiver.url},
+        )
         sandbox.complete_provisioning(phone_number)
 
     received = receiver.wait_for(2)
@@ -87,7 +95,10 @@ def test_callbacks_follow_the_spec_and_are_signed_over_the_raw_body(
         assert event["projectId"] == PROJECT
         assert event["resourceId"] == phone_number
         assert event["resourceType"] == "ACTIVE_NUMBER"
-    assert [e["eventType"] for e in events(received)] == ["PROVISIONING_TO_SMS_PLATFORM", "PROVISIONING_TO_CAMPAIGN"]
+    assert [e["eventType"] for e in events(received)] == [
+        "PROVISIONING_TO_SMS_PLATFORM",
+        "PROVISIONING_TO_CAMPAIGN",
+    ]
     assert len({e["eventId"] for e in events(received)}) == 2
 
 
@@ -102,7 +113,11 @@ def test_forced_failure_shows_error_codes_and_reports_failed(
     sandbox: RunningSandbox, api: httpx.Client, receiver: CallbackReceiver
 ) -> None:
     phone_number = first_available(api)
-    rent(api, phone_number, {"smsConfiguration": {"servicePlanId": "p", "campaignId": "C1"}, "callbackUrl": receiver.url})
+    rent(
+        api,
+        phone_number,
+        {"smsConfiguration": {"servicePlanId": "p", "campaignId": "C1"}, "callbackUrl": receiver.url},
+    )
     sandbox.fail_provisioning(phone_number, ["CAMPAIGN_NOT_AVAILABLE"])
 
     sandbox.complete_provisioning(phone_number)
@@ -133,7 +148,11 @@ def test_an_sms_platform_failure_carries_no_failure_code(
 
     (event,) = events(receiver.wait_for(1))
 
-    assert (event["eventType"], event["status"], event["failureCode"]) == ("PROVISIONING_TO_SMS_PLATFORM", "FAILED", None)
+    assert (event["eventType"], event["status"], event["failureCode"]) == (
+        "PROVISIONING_TO_SMS_PLATFORM",
+        "FAILED",
+        None,
+    )
 
 
 def test_fail_provisioning_rejects_codes_the_spec_does_not_know(sandbox: RunningSandbox) -> None:
@@ -146,11 +165,17 @@ def test_failure_rate_is_deterministic_per_number(make_sandbox: Callable[..., Ru
         """For the first 12 SMS numbers in stock: did provisioning fail?"""
         params = {"regionCode": "US", "type": "LOCAL", "capabilities": "SMS", "size": "12"}
         with client_for(sandbox) as api:
-            stock = [n["phoneNumber"] for n in api.get("/availableNumbers", params=params).json()["availableNumbers"]]
+            stock = [
+                n["phoneNumber"]
+                for n in api.get("/availableNumbers", params=params).json()["availableNumbers"]
+            ]
             for phone_number in stock:
                 rent(api, phone_number, {"smsConfiguration": {"servicePlanId": "p"}})
             sandbox.complete_provisioning()
-            return ["scheduledProvisioning" in api.get(f"/activeNumbers/{n}").json()["smsConfiguration"] for n in stock]
+            return [
+                "scheduledProvisioning" in api.get(f"/activeNumbers/{n}").json()["smsConfiguration"]
+                for n in stock
+            ]
 
     first = outcomes(make_sandbox(seed=11, failure_rate=0.5))
     again = outcomes(make_sandbox(seed=11, failure_rate=0.5))

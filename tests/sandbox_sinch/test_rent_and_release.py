@@ -16,7 +16,9 @@ RENT = "NumberService_RentNumber"
 UPDATE = "NumberService_UpdateActiveNumber"
 
 
-def test_rent_moves_a_number_to_active_and_release_puts_it_back(api: httpx.Client, sandbox: RunningSandbox) -> None:
+def test_rent_moves_a_number_to_active_and_release_puts_it_back(
+    api: httpx.Client, sandbox: RunningSandbox
+) -> None:
     phone_number = first_available(api)
 
     rented = rent(api, phone_number, {"callbackUrl": "https://example.com/cb"})
@@ -60,7 +62,9 @@ def test_rent_any_takes_the_first_match_and_honours_its_filters(api: httpx.Clien
         "numberPattern": {"pattern": "+1208", "searchPattern": "START"},
         "smsConfiguration": {"servicePlanId": "plan-a"},
     }
-    expected = first_available(api, **{"numberPattern.pattern": "+1208", "numberPattern.searchPattern": "START"})
+    expected = first_available(
+        api, **{"numberPattern.pattern": "+1208", "numberPattern.searchPattern": "START"}
+    )
 
     response = api.post("/availableNumbers:rentAny", json=request)
 
@@ -75,7 +79,11 @@ def test_rent_any_accepts_only_us_local_and_needs_a_match(api: httpx.Client) -> 
     missing = api.post("/availableNumbers:rentAny", json={})
     no_match = api.post(
         "/availableNumbers:rentAny",
-        json={"regionCode": "US", "type": "LOCAL", "numberPattern": {"pattern": "+1999", "searchPattern": "START"}},
+        json={
+            "regionCode": "US",
+            "type": "LOCAL",
+            "numberPattern": {"pattern": "+1999", "searchPattern": "START"},
+        },
     )
 
     assert_response_matches_spec("numbers", "NumberService_RentAnyNumber", wrong_market)
@@ -98,7 +106,9 @@ def test_rent_any_accepts_only_us_local_and_needs_a_match(api: httpx.Client) -> 
         ({"callbackUrl": "ftp://example.com"}, "callbackUrl"),
     ],
 )
-def test_rent_rejects_invalid_configurations(api: httpx.Client, body: dict[str, Any], violated_field: str) -> None:
+def test_rent_rejects_invalid_configurations(
+    api: httpx.Client, body: dict[str, Any], violated_field: str
+) -> None:
     phone_number = first_available(api, capability="VOICE")
 
     response = rent(api, phone_number, body)
@@ -109,17 +119,21 @@ def test_rent_rejects_invalid_configurations(api: httpx.Client, body: dict[str, 
     assert api.get(f"/availableNumbers/{phone_number}").status_code == 200
 
 
-def test_configuration_must_fit_the_number(api: httpx.Client, make_sandbox: Callable[..., RunningSandbox]) -> None:
+def test_configuration_must_fit_the_number(
+    api: httpx.Client, make_sandbox: Callable[..., RunningSandbox]
+) -> None:
     voice_only = next(
         n["phoneNumber"]
-        for n in api.get("/availableNumbers", params={"regionCode": "US", "type": "LOCAL", "size": "100"}).json()[
-            "availableNumbers"
-        ]
+        for n in api.get(
+            "/availableNumbers", params={"regionCode": "US", "type": "LOCAL", "size": "100"}
+        ).json()["availableNumbers"]
         if n["capability"] == ["VOICE"]
     )
     with client_for(make_sandbox(rent_us_local_only=False)) as relaxed:
         gb_mobile = first_available(relaxed, regionCode="GB", type="MOBILE")
-        campaign_abroad = rent(relaxed, gb_mobile, {"smsConfiguration": {"servicePlanId": "p", "campaignId": "C"}})
+        campaign_abroad = rent(
+            relaxed, gb_mobile, {"smsConfiguration": {"servicePlanId": "p", "campaignId": "C"}}
+        )
 
     not_sms = rent(api, voice_only, {"smsConfiguration": {"servicePlanId": "p"}})
 
@@ -134,7 +148,9 @@ def test_update_changes_display_name_and_rejects_an_empty_request(api: httpx.Cli
     renamed = api.patch(f"/activeNumbers/{phone_number}", json={"displayName": "Support line"})
     empty = api.patch(f"/activeNumbers/{phone_number}", json={})
     unknown = api.patch("/activeNumbers/+12025550000", json={"displayName": "x"})
-    not_json = api.patch(f"/activeNumbers/{phone_number}", content=b"{nope", headers={"Content-Type": "application/json"})
+    not_json = api.patch(
+        f"/activeNumbers/{phone_number}", content=b"{nope", headers={"Content-Type": "application/json"}
+    )
 
     assert_response_matches_spec("numbers", UPDATE, renamed)
     assert renamed.json()["displayName"] == "Support line"
@@ -146,12 +162,22 @@ def test_update_changes_display_name_and_rejects_an_empty_request(api: httpx.Cli
 
 def test_relinking_requires_unlinking_first(api: httpx.Client, sandbox: RunningSandbox) -> None:
     phone_number = first_available(api)
-    rent(api, phone_number, {"smsConfiguration": {"servicePlanId": "plan-a"}, "voiceConfiguration": {"appId": "app-a"}})
+    rent(
+        api,
+        phone_number,
+        {"smsConfiguration": {"servicePlanId": "plan-a"}, "voiceConfiguration": {"appId": "app-a"}},
+    )
     sandbox.complete_provisioning(phone_number)
 
-    relink_sms = api.patch(f"/activeNumbers/{phone_number}", json={"smsConfiguration": {"servicePlanId": "plan-b"}})
-    relink_voice = api.patch(f"/activeNumbers/{phone_number}", json={"voiceConfiguration": {"type": "RTC", "appId": "b"}})
-    same_again = api.patch(f"/activeNumbers/{phone_number}", json={"smsConfiguration": {"servicePlanId": "plan-a"}})
+    relink_sms = api.patch(
+        f"/activeNumbers/{phone_number}", json={"smsConfiguration": {"servicePlanId": "plan-b"}}
+    )
+    relink_voice = api.patch(
+        f"/activeNumbers/{phone_number}", json={"voiceConfiguration": {"type": "RTC", "appId": "b"}}
+    )
+    same_again = api.patch(
+        f"/activeNumbers/{phone_number}", json={"smsConfiguration": {"servicePlanId": "plan-a"}}
+    )
     unlink = api.patch(
         f"/activeNumbers/{phone_number}",
         json={"smsConfiguration": {"servicePlanId": ""}, "voiceConfiguration": {"type": "RTC", "appId": ""}},
@@ -174,10 +200,19 @@ def test_a_campaign_can_be_added_then_must_be_unlinked_before_another(
     rent(api, phone_number, {"smsConfiguration": {"servicePlanId": "plan-a"}})
     sandbox.complete_provisioning()
 
-    add = api.patch(f"/activeNumbers/{phone_number}", json={"smsConfiguration": {"servicePlanId": "plan-a", "campaignId": "C1"}})
+    add = api.patch(
+        f"/activeNumbers/{phone_number}",
+        json={"smsConfiguration": {"servicePlanId": "plan-a", "campaignId": "C1"}},
+    )
     sandbox.complete_provisioning()
-    switch = api.patch(f"/activeNumbers/{phone_number}", json={"smsConfiguration": {"servicePlanId": "plan-a", "campaignId": "C2"}})
-    drop = api.patch(f"/activeNumbers/{phone_number}", json={"smsConfiguration": {"servicePlanId": "plan-a", "campaignId": ""}})
+    switch = api.patch(
+        f"/activeNumbers/{phone_number}",
+        json={"smsConfiguration": {"servicePlanId": "plan-a", "campaignId": "C2"}},
+    )
+    drop = api.patch(
+        f"/activeNumbers/{phone_number}",
+        json={"smsConfiguration": {"servicePlanId": "plan-a", "campaignId": ""}},
+    )
 
     assert add.json()["smsConfiguration"]["scheduledProvisioning"]["campaignId"] == "C1"
     assert "smsConfiguration.campaignId" in field_violations(switch)

@@ -50,6 +50,7 @@ class Scheduler:
         self._services = services
         self._jobs = jobs
         self.owner = f"{socket.gethostname()}:{secrets.token_hex(4)}"
+        self._running: set[str] = set()
         self._scheduler = BackgroundScheduler(
             timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1}
         )
@@ -67,8 +68,12 @@ class Scheduler:
         self._services.store.close()
 
     def wake(self, name: str) -> None:
-        """Run a job now instead of at its next tick (still under the lease); a no-op before start."""
-        if self._scheduler.running:
+        """Run a job now instead of at its next tick (still under the lease).
+
+        A running job is left alone: the watcher's jobs loop until their table is drained, so they pick
+        up what woke them, and APScheduler would only log a skipped run.
+        """
+        if self._scheduler.running and name not in self._running:
             self._scheduler.modify_job(name, next_run_time=datetime.now(UTC))
 
     def holds_lease(self) -> bool:
@@ -85,10 +90,13 @@ class Scheduler:
         def run() -> object:
             if not self.holds_lease():
                 return None
+            self._running.add(job.name)
             try:
                 return job.run(self._services)
             except Exception:
                 log.exception("scheduler job %s failed; it runs again on its next tick", job.name)
                 return None
+            finally:
+                self._running.discard(job.name)
 
         return run

@@ -187,3 +187,13 @@ def sms_and_voice_number(world: World, **links: str) -> str:
         if number is not None and set(number["capability"]) == {"SMS", "VOICE"}:
             return phone_number
     raise AssertionError("the sandbox seeded no SMS and voice capable number")
+
+
+def open_modal(world: World, user: SlackUserDriver, text: str, callback_id: str) -> View:
+    """`user` types `/numbers {text}` in #ops; await the modal with `callback_id` it opens for them."""
+    user.slash("/numbers", text, channel=OPS.id)
+    return world.wait_for(
+        lambda slack: next(
+            (view for view in slack.views(user.user_id) if view.callback_id == callback_id), None
+        )
+    )

@@ -21,6 +21,7 @@ from tests.harness import (
     PROJECT_ID,
     World,
     ephemeral_containing,
+    open_modal,
     seed_active,
     shown,
     sms_and_voice_number,
@@ -167,13 +168,7 @@ def test_show_refuses_unknown_and_malformed_numbers_and_reports_sinch_failures(w
 
 
 def open_update(world: World, phone: str) -> View:
-    world.requester.slash("/numbers", f"update {phone}", channel=OPS.id)
-    return world.wait_for(
-        lambda slack: next(
-            (view for view in slack.views(world.requester.user_id) if view.callback_id == "active.update"),
-            None,
-        )
-    )
+    return open_modal(world, world.requester, f"update {phone}", "active.update")
 
 
 def patches(world: World) -> list[RequestRecord]:

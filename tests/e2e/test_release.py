@@ -13,6 +13,7 @@ from tests.harness import (
     PROJECT_ID,
     World,
     ephemeral_containing,
+    open_modal,
     shown,
     sms_and_voice_number,
 )
@@ -23,12 +24,7 @@ HQ = EmergencyAddress(
 
 
 def open_release(world: World, phone: str) -> View:
-    world.requester.slash("/numbers", f"release {phone}", channel=OPS.id)
-    return world.wait_for(
-        lambda slack: next(
-            (v for v in slack.views(world.requester.user_id) if v.callback_id == "release.modal"), None
-        )
-    )
+    return open_modal(world, world.requester, f"release {phone}", "release.modal")
 
 
 def card(world: World) -> Message:

@@ -7,6 +7,8 @@ anything else is no match, with three candidates from the same state.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot import ids
 from bot.sinch.models import EmergencyAddress
 from commands.e911_forms import CANDIDATE_BLOCK
@@ -197,3 +199,35 @@ def test_remove_without_an_address_says_there_is_nothing_to_remove(world: World)
     phone = voice_number(world)
     world.requester.slash("/numbers", f"e911 remove {phone}", channel=OPS.id)
     top_view(world, world.requester.user_id, ids.LOADING_MODAL, "nothing to remove")
+
+
+def test_reconcile_of_a_provisioning_compares_what_sinch_stored(world: World) -> None:
+    reconcile = world.services.executors["e911_provision"].reconcile
+    assert reconcile is not None
+    phone = voice_number(world)
+    wanted = {
+        "streetNumber": "350",
+        "streetInfo": "5th Ave",
+        "city": "New York",
+        "state": "NY",
+        "postalCode": "10118",
+    }
+    draft = requests.RequestDraft(
+        kind="e911_provision",
+        requester=world.requester.user_id,
+        subject=phone,
+        payload={
+            "phone_number": phone,
+            "display_name": "Old office",
+            "address": {**wanted, "postalCodePlusFour": "0110"},
+        },
+        summary={"title": "e911"},
+        ttl=timedelta(hours=1),
+    )
+    request = requests.create_request(world.services.store, draft, world.services.clock())
+    missing = reconcile(world.services, request)
+    assert missing is not None and not missing.ok and "no address" in missing.text
+
+    provision_directly(world, phone)
+    found = reconcile(world.services, request)
+    assert found is not None and found.ok

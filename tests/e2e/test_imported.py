@@ -6,6 +6,7 @@ the Sinch dashboard) would have done.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,42 @@ def test_remove_confirms_then_deletes_once_approved(world: World) -> None:
 
     assert "is no longer imported" in approve(world, PHONE).text
     assert imported(world, PHONE) is None
+
+
+# reconcile: after an ambiguous failure the executor reads Sinch back instead of importing again
+
+
+def test_reconcile_of_an_import_reads_the_number_back(world: World) -> None:
+    reconcile = world.services.executors["import"].reconcile
+    assert reconcile is not None
+    request = stored_request(
+        world, "import", {"phone_number": PHONE, "region_code": "US", "service_plan_id": "plan-a"}
+    )
+    assert not reconcile(world.services, request).ok  # type: ignore[union-attr]
+
+    already_imported(world, PHONE)
+    posts = import_posts(world)
+    outcome = reconcile(world.services, request)
+    assert outcome is not None and outcome.ok and import_posts(world) == posts
+
+
+def test_reconcile_of_a_removal_checks_the_number_is_gone(world: World) -> None:
+    reconcile = world.services.executors["imported_remove"].reconcile
+    assert reconcile is not None
+    already_imported(world, PHONE)
+    request = stored_request(world, "imported_remove", {"phone_number": PHONE})
+    assert not reconcile(world.services, request).ok  # type: ignore[union-attr]
+    world.services.sinch.imported_delete(PHONE)
+    assert reconcile(world.services, request).ok  # type: ignore[union-attr]
+
+
+def stored_request(world: World, kind: str, payload: dict[str, object]) -> requests.Request:
+    draft = requests.RequestDraft(
+        kind=kind,
+        requester=world.requester.user_id,
+        subject=str(payload["phone_number"]),
+        payload=payload,
+        summary={"title": kind},
+        ttl=timedelta(hours=1),
+    )
+    return requests.create_request(world.services.store, draft, world.services.clock())

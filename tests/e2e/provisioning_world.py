@@ -19,14 +19,16 @@ import httpx
 
 from bot import approvals
 from bot.approvals import CardSummary, Executor, Outcome
+from bot.config import Settings
 from bot.provisioning import watch_if_pending
+from bot.runtime import Runtime
 from bot.server import SINCH_CALLBACKS_PATH
 from bot.services import Services, utc_now
 from bot.sinch import NumberType, RentRequest, SmsConfiguration, compute_signature
-from sandbox.sinch import SandboxConfig
+from sandbox.sinch import SandboxConfig, start_sandbox
 from sandbox.slack import LocalSlack, Message
 from storage.requests import Request, RequestDraft
-from tests.harness import APPROVALS, APPROVER, REQUESTER, World, running_world
+from tests.harness import APPROVALS, APPROVER, REQUESTER, World, bot_settings, local_slack, running_world
 
 CALLBACK_SECRET = "e2e-callback-secret-0123456789abcdef"
 SERVICE_PLAN = "plan-e2e"
@@ -138,3 +140,39 @@ def post_callback(
 
 def _all_text(message: Message) -> str:
     return message.text + json.dumps(message.blocks)
+
+
+@dataclass
+class ClockedWorld:
+    """The harness world with a movable clock, and the parts to start a second bot on the same database."""
+
+    world: World
+    clock: MovableClock
+    settings: Settings
+
+    def start_another_bot(self) -> Runtime:
+        runtime = Runtime(self.settings, clock=self.clock).start()
+        register_test_rent(runtime.services)
+        return runtime
+
+    def deliver_slack_to(self, runtime: Runtime) -> None:
+        self.world.slack.deliver_http(f"{runtime.url}/slack/events")
+
+
+@contextmanager
+def clocked_world(tmp_path: Path) -> Iterator[ClockedWorld]:
+    """Stops whichever bot is `world.runtime` at the end, so a test may replace it (a restart)."""
+    slack = local_slack().start()
+    sinch = start_sandbox(SandboxConfig(seed=11, provisioning_seconds=3600))
+    clock = MovableClock()
+    settings = bot_settings(slack, sinch, tmp_path / "numbot.db")
+    clocked = ClockedWorld(World(slack, sinch, Runtime(settings, clock=clock)), clock, settings)
+    try:
+        clocked.world.runtime.start()
+        register_test_rent(clocked.world.services)
+        clocked.deliver_slack_to(clocked.world.runtime)
+        yield clocked
+    finally:
+        clocked.world.runtime.stop()
+        sinch.stop()
+        slack.stop()

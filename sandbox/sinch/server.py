@@ -43,7 +43,13 @@ class RunningSandbox:
         app = SandboxApp(
             Backend(config, self.state, self._provisioner, events), self._auth, self.faults, self.requests
         )
-        self._server = BackgroundServer(app, host=host, port=port).start()
+        try:
+            self._server = BackgroundServer(app, host=host, port=port).start()
+        except OSError:
+            # A taken port must not leave the timer and delivery threads behind.
+            self._timers.stop()
+            self._dispatcher.stop()
+            raise
 
     @property
     def url(self) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from sandbox.sinch import RunningSandbox
+from sandbox.sinch import RunningSandbox, start_sandbox
 from tests.sandbox_sinch.conftest import KEY, client_for
 from tests.spec_schemas import assert_response_matches_spec
 
@@ -121,6 +121,11 @@ def test_stopping_closes_the_port(make_sandbox: Callable[..., RunningSandbox]) -
 
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/v1/projects/p/availableRegions", auth=KEY)
+
+
+def test_a_taken_port_fails_to_start(sandbox: RunningSandbox) -> None:
+    with pytest.raises(OSError):
+        start_sandbox(host="127.0.0.1", port=int(sandbox.url.rsplit(":", 1)[1]))
 
 
 def test_serve_cli_announces_its_address_and_serves() -> None:

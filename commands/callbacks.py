@@ -51,14 +51,7 @@ def show(invocation: Invocation, services: Services) -> None:
     parse_args(invocation.words, max_positionals=0, usage=f"/numbers {SHOW_USAGE}")
     _require_admin(invocation, services)
     accepted = accepted_secrets(services.store, services.settings, services.clock())
-    stored = events.callback_secret(services.store)
-    source = (
-        f"rotated from Slack {stored.rotated_at:%Y-%m-%d %H:%M} UTC"
-        if stored
-        else "SINCH_CALLBACK_SECRET"
-        if accepted
-        else "none: every callback is refused"
-    )
+    source = _secret_source(services, bool(accepted))
     url = callback_url(services.settings) or "none (NUMBOT_PUBLIC_URL is not set): numbot polls Sinch"
     backlog = events.backlog(services.store)
     pairs = [
@@ -79,9 +72,12 @@ def rotate_secret(invocation: Invocation, services: Services) -> None:
     parse_args(invocation.words, max_positionals=0, usage=f"/numbers {ROTATE_USAGE}")
     _require_admin(invocation, services)
     secret = new_secret()
+    current = accepted_secrets(services.store, services.settings, services.clock())
     # Numbers first: if Sinch refuses, nothing changed anywhere and the error tells the admin why.
     services.sinch.update_callback_config(secret)
-    events.save_callback_secret(services.store, secret, services.clock())
+    events.save_callback_secret(
+        services.store, secret, services.clock(), replaces=current[0] if current else None
+    )
     try:
         services.sinch.update_imported_callback_config(secret)
         imported = "Imported Numbers API: updated."
@@ -105,6 +101,13 @@ def rotate_secret(invocation: Invocation, services: Services) -> None:
         blocks=to_dicts(with_sandbox_note([section(text)], services.sandbox)),
         response_type="ephemeral",
     )
+
+
+def _secret_source(services: Services, any_accepted: bool) -> str:
+    stored = events.callback_secret(services.store)
+    if stored is not None:
+        return f"rotated from Slack {stored.rotated_at:%Y-%m-%d %H:%M} UTC"
+    return "SINCH_CALLBACK_SECRET" if any_accepted else "none: every callback is refused"
 
 
 def _require_admin(invocation: Invocation, services: Services) -> None:

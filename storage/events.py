@@ -111,15 +111,18 @@ def callback_secret(store: Store) -> CallbackSecret | None:
     return CallbackSecret(row["secret"], row["previous"], from_iso(row["rotated_at"]))
 
 
-def save_callback_secret(store: Store, secret: str, now: datetime) -> None:
-    """Make `secret` the one callbacks are verified with; the one it replaces stays accepted for a while."""
+def save_callback_secret(store: Store, secret: str, now: datetime, *, replaces: str | None = None) -> None:
+    """Make `secret` the one callbacks are verified with; the one it replaces stays accepted for a while.
+
+    `replaces` is the secret in use before the first stored one (the configured SINCH_CALLBACK_SECRET).
+    """
     store.db.execute(
-        """INSERT INTO callback_secret (id, secret, previous, rotated_at) VALUES (1, ?, NULL, ?)
+        """INSERT INTO callback_secret (id, secret, previous, rotated_at) VALUES (1, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET
                previous = CASE WHEN secret = excluded.secret THEN previous ELSE secret END,
                secret = excluded.secret,
                rotated_at = excluded.rotated_at""",
-        [secret, to_iso(now)],
+        [secret, replaces, to_iso(now)],
     )
 
 

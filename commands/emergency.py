@@ -19,7 +19,7 @@ from bot.blocks import section, to_dicts, with_sandbox_note
 from bot.errors import UserFacingError, describe
 from bot.number_view import format_address
 from bot.services import Services
-from bot.sinch.errors import InvalidArgument, NotFound, SinchError
+from bot.sinch.errors import InvalidArgument, NotFound
 from bot.sinch.models import ActiveNumber, AddressValidation, Capability
 from commands import e911_forms as forms
 from commands.approval_requests import answer_with_request
@@ -236,10 +236,6 @@ def _voice_number(services: Services, phone: str) -> ActiveNumber:
 def _verdict(services: Services, flow: AddressFlow, done: Future[AddressValidation]) -> JsonView:
     try:
         validation = done.result()
-    except SinchError as exc:
-        return forms.failed_view(
-            flow, f":x: Sinch could not check the address: {exc}", sandbox=services.sandbox
-        )
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, the open modal must say it
         return forms.failed_view(flow, describe(exc), sandbox=services.sandbox)
     return forms.result_view(flow, validation, sandbox=services.sandbox)

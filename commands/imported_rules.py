@@ -25,6 +25,7 @@ from bot.sinch.models import (
     SmsConfiguration,
     UpdateImportedNumber,
 )
+from commands.imported_view import sms_of
 from commands.parsing import UsageError
 
 CAMPAIGN_REGION = "US"
@@ -110,7 +111,7 @@ def plan_update(number: ImportedNumber, wanted: WantedUpdate, usage: str) -> Pla
     renames = name is not None and name != (number.display_name or "")
     if sms is None and not renames:
         raise UserFacingError(f"{number.phone_number} already looks like that; nothing to change.")
-    current = number.sms_configuration or SmsConfiguration()
+    current = sms_of(number)
     fields = [("Number", number.phone_number)]
     if renames:
         fields.append(("Display name", _before_after(number.display_name, name)))
@@ -126,7 +127,7 @@ def plan_update(number: ImportedNumber, wanted: WantedUpdate, usage: str) -> Pla
 
 
 def _sms_change(number: ImportedNumber, wanted: WantedUpdate) -> SmsConfiguration | None:
-    current = number.sms_configuration or SmsConfiguration()
+    current = sms_of(number)
     plan, campaign = current.service_plan_id or "", current.campaign_id or ""
     phone = number.phone_number
     if wanted.unlink:

@@ -260,3 +260,29 @@ def test_update_of_a_number_that_is_not_ours_says_so_in_the_modal(world: World) 
         )
     )
     assert modal.submit is None
+
+
+def test_sinch_refusing_an_approved_update_fails_the_request_with_its_reason(world: World) -> None:
+    phone = sms_and_voice_number(world)
+    world.requester.submit(open_update(world, phone), {SERVICE_PLAN_BLOCK: "plan-a"})
+    card = world.wait_for(lambda slack: next(iter(slack.messages(APPROVALS.id)), None))
+    world.sinch.faults.fail_next(1, 400)
+
+    world.approver.click(card, "approval.approve")
+
+    failed = world.wait_for(
+        lambda slack: next((m for m in slack.messages(APPROVALS.id) if "but it failed" in shown(m)), None)
+    )
+    assert "Sinch rejected the request (HTTP 400)" in shown(failed)
+    assert len(patches(world)) == 1
+    assert "scheduledProvisioning" not in sinch_number(world, phone)["smsConfiguration"]
+    assert watches.get_watch(world.services.store, phone, "numbers") is None
+
+
+def test_list_reports_a_sinch_outage_instead_of_a_partial_list(world: World) -> None:
+    seed_active(world, 3)
+    world.sinch.faults.fail_next(4, 503)
+
+    world.requester.slash("/numbers", "list", channel=OPS.id)
+
+    ephemeral_containing(world, world.requester.user_id, "Sinch had an internal error (HTTP 503)")

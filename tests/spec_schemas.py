@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Literal
 
 import httpx
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
+from tests.shared_dir import SPECS
+
 ApiName = Literal["numbers", "imported"]
 
-SPECS = Path("/work/shared/specs")
 _SPEC_FILES: dict[ApiName, str] = {
     "numbers": "sinch-numbers-api-openapi.yaml",
     "imported": "sinch-imported-numbers-hosting-orders-api-openapi.yaml",

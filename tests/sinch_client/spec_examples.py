@@ -9,10 +9,11 @@ from typing import Any
 
 import yaml
 
-SHARED = Path("/work/shared")
-NUMBERS_SPEC = SHARED / "specs" / "sinch-numbers-api-openapi.yaml"
-IMPORTED_SPEC = SHARED / "specs" / "sinch-imported-numbers-hosting-orders-api-openapi.yaml"
-SIGNATURE_VECTORS = SHARED / "fixtures" / "sinch-signature-vectors.json"
+from tests.shared_dir import FIXTURES, SPECS
+
+NUMBERS_SPEC = SPECS / "sinch-numbers-api-openapi.yaml"
+IMPORTED_SPEC = SPECS / "sinch-imported-numbers-hosting-orders-api-openapi.yaml"
+SIGNATURE_VECTORS = FIXTURES / "sinch-signature-vectors.json"
 
 
 @functools.cache

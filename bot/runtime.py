@@ -127,7 +127,7 @@ class Runtime:
     def _start_socket_mode(self) -> None:
         assert self.settings.slack_app_token is not None
         handler = SocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
-        handler.connect()
+        handler.connect()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
         self._socket_handler = handler
 
     def _health(self) -> dict[str, object]:

@@ -63,14 +63,19 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
 
     @app.view(ids.RENT_MODAL)
     def rent_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        meta = RentModalMeta.decode(view.get("private_metadata"))
+        user = body["user"]["id"]
+        try:
+            meta = RentModalMeta.decode(view.get("private_metadata"))
+        except UserFacingError as exc:
+            ack()
+            tell_error(client, services, channel=user, user=user, error=exc)
+            return
         settings = read_settings(view["state"]["values"])
         problems = rent_problems(meta, settings)
         if problems:
             ack(response_action="errors", errors=problems)
             return
         ack()
-        user = body["user"]["id"]
         try:
             draft = rent_draft(
                 meta,

@@ -49,13 +49,14 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
             ack(response_action="errors", errors=read.errors)
             return
         ack()
-        meta = SearchModalMeta.decode(view.get("private_metadata"))
         user = body["user"]["id"]
+        channel = user  # a DM, until the form says where it was opened
         try:
+            channel = SearchModalMeta.decode(view.get("private_metadata")).origin_channel
             text, blocks = _search(services, read.query)
-            tell(client, services, channel=meta.origin_channel, user=user, text=text, blocks=blocks)
+            tell(client, services, channel=channel, user=user, text=text, blocks=blocks)
         except Exception as exc:  # noqa: BLE001 - the user must hear why nothing came back
-            tell_error(client, services, channel=meta.origin_channel, user=user, error=exc)
+            tell_error(client, services, channel=channel, user=user, error=exc)
 
 
 def search_command(invocation: Invocation, services: Services) -> None:

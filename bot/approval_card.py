@@ -15,6 +15,7 @@ from bot import ids
 from bot.blocks import context, fields, header, mention, money, section, to_dicts, with_sandbox_note
 from bot.metadata import RequestRef
 from bot.policy import RequestState
+from bot.slack_dates import slack_date
 from storage.requests import Request
 
 _STATE_LINES = {
@@ -47,7 +48,7 @@ def render_card(request: Request, *, now: datetime, sandbox: bool) -> tuple[str,
     blocks.append(section(status + _detail(request)))
     if request.state is RequestState.PENDING:
         blocks.append(_buttons(request))
-        blocks.append(context(f"Expires {_slack_date(request.expires_at)} · the requester cannot approve"))
+        blocks.append(context(f"Expires {slack_date(request.expires_at)} · the requester cannot approve"))
     text = f"{request.id} {title}: {request.state.value} (requested by {mention(request.requester)})"
     return text, to_dicts(with_sandbox_note(blocks, sandbox))
 
@@ -87,9 +88,3 @@ def _buttons(request: Request) -> ActionsBlock:
             ButtonElement(text="Cancel request", action_id=ids.CANCEL, value=value),
         ],
     )
-
-
-def _slack_date(moment: datetime) -> str:
-    # Slack renders this in each reader's own time zone; the fallback is UTC.
-    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 class BackgroundServer:
     """A waitress server running on its own thread until `stop()` (or the end of a `with` block)."""
 
-    def __init__(self, app: WSGIApplication, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
+    def __init__(
+        self, app: WSGIApplication, host: str = "127.0.0.1", port: int = 0, threads: int = 8
+    ) -> None:
         self._server: Any = create_server(
             app,
             host=host,

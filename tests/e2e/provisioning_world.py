@@ -24,7 +24,7 @@ from bot.provisioning import watch_if_pending
 from bot.runtime import Runtime
 from bot.server import SINCH_CALLBACKS_PATH
 from bot.services import Services, utc_now
-from bot.sinch import NumberType, RentRequest, SmsConfiguration, compute_signature
+from bot.sinch import Capability, NumberType, RentRequest, SmsConfiguration, compute_signature
 from sandbox.sinch import SandboxConfig, start_sandbox
 from sandbox.slack import LocalSlack, Message
 from storage.requests import Request, RequestDraft
@@ -87,7 +87,7 @@ def _rent(services: Services, request: Request) -> Outcome:
 def submit_rent(world: World, *, with_callbacks: bool = True) -> tuple[str, Request]:
     """Rent a free US number through an approved request; returns the number and the request."""
     services = world.services
-    [offer] = services.sinch.search_available("US", NumberType.LOCAL, size=1)
+    [offer] = services.sinch.search_available("US", NumberType.LOCAL, capabilities=[Capability.SMS], size=1)
     payload = {
         "phone_number": offer.phone_number,
         "callback_url": receiver_url(world) if with_callbacks else None,

@@ -13,7 +13,9 @@ from slack_bolt import Ack, App
 from bot import ids, policy
 from bot.approvals import CardSummary, Executor, Outcome
 from bot.blocks import section, to_dicts, with_sandbox_note
+from bot.callbacks import callback_url
 from bot.errors import UserFacingError
+from bot.provisioning import watch_imported_if_pending
 from bot.services import Services
 from bot.sinch.errors import Conflict, NotFound
 from bot.sinch.models import ImportedNumber, UpdateImportedNumber
@@ -176,13 +178,16 @@ def load_imported(services: Services, phone: str) -> ImportedNumber:
 def import_number(services: Services, request: Request) -> Outcome:
     order = ImportOrder.model_validate(request.payload)
     try:
-        number = services.sinch.imported_import(order.to_request())
+        number = services.sinch.imported_import(
+            order.to_request().model_copy(update={"callback_url": callback_url(services.settings)})
+        )
     except Conflict:
         return Outcome(
             False,
             f"{order.phone_number} is already imported (in this or another Sinch project), so nothing was "
             f"changed. See it with `/numbers imported show {order.phone_number}`.",
         )
+    watch_imported_if_pending(services, number, request_id=request.id)
     return _imported(number)
 
 
@@ -200,7 +205,10 @@ def check_imported(services: Services, request: Request) -> Outcome:
 
 def apply_update(services: Services, request: Request) -> Outcome:
     phone = str(request.payload["phone_number"])
-    services.sinch.imported_update(phone, UpdateImportedNumber.model_validate(request.payload["update"]))
+    number = services.sinch.imported_update(
+        phone, UpdateImportedNumber.model_validate(request.payload["update"])
+    )
+    watch_imported_if_pending(services, number, request_id=request.id)
     return _updated(request)
 
 

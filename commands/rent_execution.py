@@ -7,6 +7,7 @@ from Sinch instead. Rent-any has no such reading: see `EXECUTORS`.
 from __future__ import annotations
 
 from bot.approvals import SYSTEM_ACTOR, Executor, Outcome
+from bot.callbacks import callback_url
 from bot.provisioning import watch_if_pending
 from bot.services import Services
 from bot.sinch.errors import NotFound, SinchError
@@ -22,7 +23,7 @@ def execute_rent(services: Services, request: Request) -> Outcome:
     body = RentRequest.model_validate(request.payload["request"])
     try:
         rented = services.sinch.rent(
-            phone_number, body.model_copy(update={"callback_url": _callback_url(services)})
+            phone_number, body.model_copy(update={"callback_url": callback_url(services.settings)})
         )
     except NotFound:
         return Outcome(
@@ -48,7 +49,7 @@ def reconcile_rent(services: Services, request: Request) -> Outcome | None:
 
 def execute_rent_any(services: Services, request: Request) -> Outcome:
     body = RentAnyRequest.model_validate(request.payload["request"])
-    body.callback_url = _callback_url(services)
+    body.callback_url = callback_url(services.settings)
     try:
         rented = services.sinch.rent_any(body)
     except NotFound:
@@ -109,8 +110,3 @@ def _provisioning_note(pending: list[str]) -> str:
 def _kind(number: ActiveNumber) -> str:
     number_type = number.type.value if number.type else None
     return " ".join(part for part in (number.region_code, number_type) if part)
-
-
-def _callback_url(services: Services) -> str | None:
-    public_url = services.settings.numbot_public_url
-    return f"{public_url.rstrip('/')}/sinch/callbacks" if public_url else None

@@ -154,9 +154,23 @@ def in_clause(values: tuple[str, ...]) -> str:
     return f"({', '.join('?' for _ in values)})"
 
 
+# Every migration lives in this module, so importing Store is enough for all of them to apply.
 @MIGRATIONS()
 def m001_initial_schema(db: Database) -> None:
     db.executescript(_INITIAL_SCHEMA)
+
+
+@MIGRATIONS()
+def m002_callback_secret(db: Database) -> None:
+    # One row: the project's secret is shared by both APIs' callback configurations (numbot sets both).
+    db.execute(
+        """CREATE TABLE callback_secret (
+               id INTEGER PRIMARY KEY CHECK (id = 1),
+               secret TEXT NOT NULL,
+               previous TEXT,
+               rotated_at TEXT NOT NULL
+           )"""
+    )
 
 
 _INITIAL_SCHEMA = """

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlite_utils import Database
-
-from storage.db import MIGRATIONS, Store, from_iso, optional_from_iso, to_iso
+from storage.db import Store, from_iso, optional_from_iso, to_iso
 
 EventApi = Literal["numbers", "imported"]
 
@@ -123,19 +121,6 @@ def save_callback_secret(store: Store, secret: str, now: datetime, *, replaces: 
                secret = excluded.secret,
                rotated_at = excluded.rotated_at""",
         [secret, replaces, to_iso(now)],
-    )
-
-
-@MIGRATIONS(name="callback_secret")
-def _create_callback_secret(db: Database) -> None:
-    # One row: the project's secret is shared by both APIs' callback configurations (numbot sets both).
-    db.execute(
-        """CREATE TABLE callback_secret (
-               id INTEGER PRIMARY KEY CHECK (id = 1),
-               secret TEXT NOT NULL,
-               previous TEXT,
-               rotated_at TEXT NOT NULL
-           )"""
     )
 
 

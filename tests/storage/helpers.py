@@ -24,7 +24,7 @@ def race(store: Store, contenders: int, attempt: Callable[[int], T]) -> list[T]:
         try:
             start.wait(timeout=10)
             results[index] = attempt(index)
-        except BaseException as failure:  # re-raised in the test's thread below
+        except BaseException as failure:  # noqa: BLE001 - re-raised in the test thread below
             failures.append(failure)
         finally:
             store.close()

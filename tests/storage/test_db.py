@@ -21,8 +21,8 @@ def test_reopening_a_database_applies_migrations_once_and_keeps_data(tmp_path: P
 
     second = Store(path)
 
-    applied = list(second.db.query("SELECT name FROM _sqlite_migrations"))
-    assert applied == [{"name": "m001_initial_schema"}]
+    applied = [row["name"] for row in second.db.query("SELECT name FROM _sqlite_migrations")]
+    assert applied == ["m001_initial_schema", "m002_callback_secret"]
     assert second.db["leases"].count == 1
     second.close_all()
 

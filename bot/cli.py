@@ -7,12 +7,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from sandbox.console import run_console
-from sandbox.sinch.server import serve_cli
-
 from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import doctor
 from bot.runtime import serve
+from sandbox.console import run_console
+from sandbox.sinch.server import serve_cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:

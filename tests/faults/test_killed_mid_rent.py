@@ -64,9 +64,7 @@ def test_a_bot_killed_mid_rent_settles_the_truth_after_restart_and_never_rents_t
         ) as sinch,
     ):
         settings = bot_settings(slack, sinch, tmp_path / "numbot.db")
-        phone_number = sinch.state.inventory.search("US", NumberType.LOCAL, frozenset({Capability.SMS}))[
-            0
-        ].phone_number
+        phone_number = sms_number_for_sale(sinch)
         process, url = start_bot_process(settings_env(settings))
         try:
             slack.deliver_http(f"{url}/slack/events")

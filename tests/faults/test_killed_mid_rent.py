@@ -29,6 +29,7 @@ from tests.faults.flows import (
     reply_under,
     request_rent,
     settings_env,
+    sms_number_for_sale,
 )
 from tests.harness import APPROVER, PROJECT_ID, REQUESTER, bot_settings, local_slack, shown
 

@@ -27,7 +27,11 @@ KEY_ID, KEY_SECRET = "bench-key", "bench-secret"
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    """This process's own high-water RSS; not ru_maxrss, which Linux carries over from the parent on exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(sandbox_url: str, project_id: str) -> None:

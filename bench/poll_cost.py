@@ -47,16 +47,18 @@ def _measure(world: World, pending: int) -> list[Metric]:
     for phone_number in phone_numbers:
         world.services.sinch.get_active(phone_number)
     naive = time.perf_counter() - started
+    # The count the watcher reports must be what Sinch actually received.
+    honest = calls == seen_by_sinch
     return [
         Metric(
             f"{pending} pending: API calls per cycle",
             calls,
-            target=f"<= {pending} (one GET each)",
-            met=calls <= pending,
+            target=f"vs {pending} (one GET each)",
+            met=honest and calls <= pending,
         ),
-        Metric(f"{pending} pending: requests Sinch saw", seen_by_sinch),
-        Metric(f"{pending} pending: cycle time", cycle * 1000, "ms"),
-        Metric(f"{pending} pending: one GET per number", naive * 1000, "ms", f"{pending} calls"),
+        Metric(
+            f"{pending} pending: cycle time", cycle * 1000, "ms", f"vs {naive * 1000:,.1f} ms (one GET each)"
+        ),
     ]
 
 

@@ -1,0 +1,76 @@
+"""`numbot console` as users start it: a script file, commands piped on stdin, and `numbot run`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+NUMBOT = Path(sys.executable).parent / "numbot"
+
+
+def clean_env(tmp_path: Path) -> dict[str, str]:
+    """The caller's environment without any Slack, Sinch or numbot setting, and a database in tmp_path."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("SLACK_", "SINCH_", "NUMBOT_"))
+    }
+    env["NUMBOT_DATABASE"] = str(tmp_path / "numbot.db")
+    return env
+
+
+def numbot(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    # cwd=tmp_path: no developer .env is read.
+    return subprocess.run(
+        [str(NUMBOT), *args],
+        cwd=tmp_path,
+        env=clean_env(tmp_path),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_demo_walks_search_request_approve_provisioning_and_release(tmp_path: Path) -> None:
+    result = numbot(tmp_path, "console", "--script", str(REPO / "examples" / "demo.txt"))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    transcript = result.stdout
+    steps = [
+        "rita in #ops> /numbers search US LOCAL --sms --limit 1",
+        "[1] [Request this number]",
+        "modal “Request a number” for rita",
+        "is waiting for a second person in #approvals",
+        "alex in #approvals> /click Approve",
+        "Approved by @alex and done.",
+        "SMS provisioning started; the result will appear in this thread.",
+        "is ready: SMS provisioning finished.",
+        "modal “Release number” for rita",
+        "Reason: Demo over",
+        "✓ seen: Released +1",
+    ]
+    positions = [transcript.find(step) for step in steps]
+    assert -1 not in positions, [step for step, at in zip(steps, positions, strict=True) if at == -1]
+    assert positions == sorted(positions), "the steps appear out of order"
+    assert "\x1b[" not in transcript  # not a terminal: plain text
+    assert (tmp_path / "numbot.db").exists()
+
+
+def test_numbot_run_without_slack_reads_commands_piped_on_stdin(tmp_path: Path) -> None:
+    result = numbot(tmp_path, "run", stdin="/numbers help\n/expect numbot commands\n")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "rita in #ops> /numbers help" in result.stdout
+    assert "✓ seen: numbot commands" in result.stdout
+
+
+def test_an_unreadable_script_is_refused(tmp_path: Path) -> None:
+    result = numbot(tmp_path, "console", "--script", str(tmp_path / "missing.txt"))
+
+    assert result.returncode == 2
+    assert "cannot read the script" in result.stderr

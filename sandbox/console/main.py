@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from rich.console import Console
 from rich.text import Text
@@ -62,10 +63,10 @@ def terminal_console() -> Console:
     return Console(force_terminal=True, highlight=False, emoji=False, markup=False)
 
 
-def plain_console(file: object = None) -> Console:
+def plain_console(file: IO[str] | None = None) -> Console:
     """No colours or escape codes, and no hard wrapping: a transcript that reads and greps as text."""
     return Console(
-        file=file,  # type: ignore[arg-type]
+        file=file,
         color_system=None,
         force_terminal=False,
         highlight=False,

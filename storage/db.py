@@ -173,6 +173,12 @@ def m002_callback_secret(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m003_outbox_channel_order(db: Database) -> None:
+    # Serves the per-channel first-in-first-out check of `outbox.due`.
+    db.execute("CREATE INDEX outbox_pending_channel ON outbox (channel, id) WHERE status = 'pending'")
+
+
 _INITIAL_SCHEMA = """
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

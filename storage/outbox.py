@@ -101,15 +101,24 @@ def enqueue(store: Store, message: OutboxMessage, now: datetime) -> int:
 
 
 def due(store: Store, now: datetime, limit: int = 100) -> list[OutboxRow]:
-    """Pending messages ready to go, oldest first: retry time reached and what they depend on sent."""
+    """Pending messages ready to go, oldest first: retry time reached and what they depend on sent.
+
+    A channel is first in, first out: while an earlier message of the channel waits for its retry (a 429's
+    Retry-After, a server error's backoff), later ones wait behind it. Nothing overtakes it (an older edit
+    must never land after a newer one), and a rate-limited channel is not hit again before Slack allows.
+    """
     rows = store.db.query(
-        _SELECT_ROWS
+        _SELECT_ROWS  # noqa: S608 - constant SQL; the values travel as parameters
         + """WHERE o.status = 'pending' AND o.next_attempt_at <= ?
                AND (o.parent_id IS NULL OR parent.status = 'sent')
                AND (o.update_of IS NULL OR target.status = 'sent')
+               AND NOT EXISTS (
+                   SELECT 1 FROM outbox AS earlier
+                   WHERE earlier.channel = o.channel AND earlier.status = 'pending'
+                     AND earlier.id < o.id AND earlier.next_attempt_at > ?)
              ORDER BY o.id
              LIMIT ?""",
-        [to_iso(now), limit],
+        [to_iso(now), to_iso(now), limit],
     )
     return [_row(row) for row in rows]
 

@@ -69,7 +69,9 @@ def test_a_deferred_message_waits_until_its_retry_time(store: Store) -> None:
 
     assert defer(store, first, T0 + timedelta(seconds=30), "ratelimited (Retry-After 30)")
 
-    assert [row.id for row in due(store, T0 + timedelta(seconds=29))] == [second]
+    assert [
+        row.id for row in due(store, T0 + timedelta(seconds=29))
+    ] == []  # same channel: it waits behind the deferred one
     assert [row.id for row in due(store, T0 + timedelta(seconds=30))] == [first, second]
     stored = get_message(store, first)
     assert stored is not None
@@ -134,3 +136,13 @@ def test_contradictory_threading_is_refused(fields: dict[str, object]) -> None:
 def test_a_reply_to_an_unknown_parent_is_refused(store: Store) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         enqueue(store, OutboxMessage(channel="C_OPS", text="orphan", parent_id=42), T0)
+
+
+def test_a_deferred_message_holds_back_later_ones_of_its_channel_only(store: Store) -> None:
+    rate_limited = enqueue(store, OutboxMessage(channel="C_OPS", text="first"), T0)
+    defer(store, rate_limited, T0 + timedelta(seconds=30), "ratelimited")
+    later = enqueue(store, OutboxMessage(channel="C_OPS", text="second"), T0)
+    elsewhere = enqueue(store, OutboxMessage(channel="C_OTHER", text="other channel"), T0)
+
+    assert [row.id for row in due(store, T0 + timedelta(seconds=5))] == [elsewhere]
+    assert [row.id for row in due(store, T0 + timedelta(seconds=30))] == [rate_limited, later, elsewhere]

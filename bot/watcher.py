@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot import approvals
+from bot.blocks import section, to_dicts, with_sandbox_note
 from bot.callbacks import api_of, parse
 from bot.provisioning import (
     FIRST_CHECK,
@@ -200,12 +201,7 @@ def _settle_from_state(services: Services, watch: Watch, state: NumberState) -> 
 
 def _tell(services: Services, request_id: str | None, message: Report) -> None:
     """The outcome in the request's thread, and one summary line in the notifications channel."""
-    request = requests.get_request(services.store, request_id) if request_id else None
-    card = (
-        outbox.get_message(services.store, request.card_outbox_id)
-        if request and request.card_outbox_id
-        else None
-    )
+    card = _card(services, request_id)
     channel = services.settings.numbot_notifications_channel
     if card is not None:
         services.notifier.post(
@@ -215,7 +211,8 @@ def _tell(services: Services, request_id: str | None, message: Report) -> None:
         if card is None:
             text, blocks = message.detail_text, message.detail_blocks
         else:
-            text, blocks = message.summary, None
+            text = message.summary
+            blocks = to_dicts(with_sandbox_note([section(message.summary)], services.sandbox))
         services.notifier.post(OutboxMessage(channel, text, blocks, digest_key=DIGEST_KEY))
     elif card is None:
         log.warning("no notifications channel: provisioning outcome not posted: %s", message.summary)

@@ -124,7 +124,7 @@ class LocalSlack:
     # --- people --------------------------------------------------------------------------------------------
 
     def user(self, user_id: str) -> SlackUserDriver:
-        with self._workspace.transaction() as workspace:
+        with self._workspace.reading() as workspace:
             workspace.directory.user(user_id)
         return SlackUserDriver(user_id, self._workspace, self._current_transport, self._response_url)
 
@@ -140,29 +140,29 @@ class LocalSlack:
 
     def messages(self, channel: str) -> list[Message]:
         """Top-level messages in posting order (a user id means the bot's DM with that user)."""
-        with self._workspace.transaction() as workspace:
+        with self._workspace.reading() as workspace:
             return workspace.conversations.top_level(workspace.directory.conversation_id(channel))
 
     def thread(self, channel: str, ts: str) -> list[Message]:
-        with self._workspace.transaction() as workspace:
+        with self._workspace.reading() as workspace:
             return workspace.conversations.thread(workspace.directory.conversation_id(channel), ts)
 
     def ephemerals(self, user_id: str) -> list[Message]:
-        with self._workspace.transaction() as workspace:
+        with self._workspace.reading() as workspace:
             return workspace.conversations.ephemerals(user_id)
 
     def views(self, user_id: str) -> list[View]:
         """The user's open modals, bottom to top."""
-        with self._workspace.transaction() as workspace:
+        with self._workspace.reading() as workspace:
             return workspace.views.stack(user_id)
 
     def home(self, user_id: str) -> View | None:
-        with self._workspace.transaction() as workspace:
+        with self._workspace.reading() as workspace:
             return workspace.views.home(user_id)
 
     @property
     def calls(self) -> list[ApiCall]:
-        with self._workspace.transaction() as workspace:
+        with self._workspace.reading() as workspace:
             return list(workspace.calls)
 
     def wait_for(self, predicate: Callable[[LocalSlack], T | bool | None], timeout: float = 5.0) -> T:

@@ -30,7 +30,7 @@ class BotIdentity:
 
 
 class Workspace:
-    """Every read and change goes through `transaction()`; every change wakes `wait_until`."""
+    """Every change goes through `transaction()` and wakes `wait_until`; reads use `reading()`."""
 
     def __init__(
         self,
@@ -62,6 +62,12 @@ class Workspace:
                 yield self
             finally:
                 self._changed.notify_all()
+
+    @contextmanager
+    def reading(self) -> Iterator[Workspace]:
+        """A consistent view that wakes nobody, so waiters re-checking a condition never wake each other."""
+        with self._changed:
+            yield self
 
     def notify(self) -> None:
         """Wake waiters after a change made outside a transaction (e.g. a Socket Mode connection)."""

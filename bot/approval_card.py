@@ -63,6 +63,10 @@ def render_outcome_reply(
         RequestState.FAILED: f"your request {request.id} was approved by {decider} but failed",
         RequestState.REJECTED: f"your request {request.id} was rejected by {decider}",
         RequestState.EXPIRED: f"your request {request.id} expired before anyone decided; nothing was done",
+        RequestState.EXECUTING: (
+            f"your request {request.id} was approved by {decider}; numbot is checking with Sinch whether it "
+            "went through and will report here"
+        ),
     }.get(request.state, f"your request {request.id} is {request.state.value}")
     text = f"{mention(request.requester)} {lead}." + (f"\n{detail}" if detail else "")
     return text, to_dicts(with_sandbox_note([section(text)], sandbox))

@@ -129,8 +129,11 @@ def _execute(services: Services, approved: Request) -> Request:
             outcome = Outcome(False, f"Sinch could not be reached, so nothing was done: {exc}")
         else:
             checked = executor.reconcile(services, executing) if executor.reconcile else None
-            if checked is None:
+            # A read right after a lost answer can come before Sinch finished the work: only success is
+            # conclusive now; the stuck-request reconciler reads again later and records the truth.
+            if checked is None or not checked.ok:
                 log.warning("outcome of %s unknown after %s; the reconciler will check", executing.id, exc)
+                _reply(services, executing, f"Sinch's answer was lost ({exc}). Nothing will be done twice.")
                 return executing
             outcome = checked
     except SinchError as exc:

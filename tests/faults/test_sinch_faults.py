@@ -180,3 +180,30 @@ def test_polling_through_an_outage_reports_the_outcome_once_sinch_is_back(world:
         lambda slack: [m for m in slack.messages(ALERTS.id) if phone_number in shown(m)] or None
     )
     assert len(told) == 1
+
+
+def test_a_read_right_after_a_lost_rent_answer_does_not_declare_it_failed(
+    world_with_recorder: tuple[World, CallbackRecorder],
+) -> None:
+    world, sinch_finished = world_with_recorder
+    impatient(world)
+    phone_number = sms_number_for_sale(world.sinch)
+    card = request_rent(world.slack, phone_number)
+    world.sinch.faults.latency_seconds = TIMEOUT_SECONDS * 2
+
+    acked(world.approver.click(card, ids.APPROVE))
+    # Sinch holds the rent; the bot's read-back after its timeout is answered at once, before the rent.
+    assert world.sinch.requests.wait_for(lambda records: any(r.path.endswith(":rent") for r in records))
+    world.sinch.faults.latency_seconds = 0
+
+    reply_under(world.slack, card_in_state(world.slack, "executing"), "checking with Sinch")
+    assert sinch_finished.arrived.wait(timeout=10)
+    [request] = requests.find_requests(world.services.store)
+    assert request.state == "executing"  # a "not found" that early proves nothing
+    later = replace(world.services, clock=lambda: request.updated_at + watcher.STUCK_AFTER * 2)
+
+    assert watcher.reconcile_executing(later) == 1
+
+    reply_under(world.slack, card_in_state(world.slack, "done"), "is done")
+    assert calls_to(world, ":rent", "POST") == 1
+    assert calls_to(world, f"/activeNumbers/{phone_number}") >= 2  # read back early, and again later

@@ -7,7 +7,7 @@ Sinch client calls the sandbox with OAuth2 client credentials.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,12 +80,14 @@ class World:
 TEST_RATE_LIMITS = RateLimits(post_message_per_second=1.0, post_message_burst=10)
 
 
-def local_slack(rate_limits: RateLimits = TEST_RATE_LIMITS) -> LocalSlack:
+def local_slack(
+    rate_limits: RateLimits = TEST_RATE_LIMITS, extra_users: Sequence[SlackUser] = ()
+) -> LocalSlack:
     return LocalSlack(
         signing_secret=SIGNING_SECRET,
         bot_token=BOT_TOKEN,
         app_token=APP_TOKEN,
-        users=[REQUESTER, APPROVER, SECOND_APPROVER, ADMIN, BYSTANDER],
+        users=[REQUESTER, APPROVER, SECOND_APPROVER, ADMIN, BYSTANDER, *extra_users],
         channels=[OPS, APPROVALS, ALERTS],
         usergroups={APPROVER_GROUP: [APPROVER.id, SECOND_APPROVER.id]},
         rate_limits=rate_limits,
@@ -122,9 +124,10 @@ def running_world(
     *,
     sandbox: SandboxConfig | None = None,
     rate_limits: RateLimits = TEST_RATE_LIMITS,
+    extra_users: Sequence[SlackUser] = (),
     **settings_overrides: Any,
 ) -> Iterator[World]:
-    slack = local_slack(rate_limits)
+    slack = local_slack(rate_limits, extra_users)
     slack.start()
     sinch = start_sandbox(sandbox or SandboxConfig(seed=7, provisioning_seconds=3600))
     runtime = Runtime(bot_settings(slack, sinch, tmp_path / "numbot.db", **settings_overrides))

@@ -15,9 +15,6 @@ APPROVE: Final = "approval.approve"
 REJECT: Final = "approval.reject"
 CANCEL: Final = "approval.cancel"
 MORE_ACTIVE: Final = "active.more"  # next page of `list`
-RELEASE_CONFIRM: Final = "release.confirm"
-E911_ACCEPT_SUGGESTION: Final = "e911.accept"
-E911_PICK_CANDIDATE: Final = "e911.pick"
 E911_EDIT: Final = "e911.edit"
 
 # Modals (callback_id)
@@ -27,7 +24,6 @@ REJECT_MODAL: Final = "approval.reject_reason"
 UPDATE_MODAL: Final = "active.update"
 RELEASE_MODAL: Final = "release.modal"
 IMPORT_MODAL: Final = "imported.add"
-IMPORTED_UPDATE_MODAL: Final = "imported.update"
 IMPORTED_REMOVE_MODAL: Final = "imported.remove"
 E911_MODAL: Final = "e911.set"
 E911_RESULT_MODAL: Final = "e911.result"

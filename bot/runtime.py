@@ -7,6 +7,7 @@ start is what users run.
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from bot.services import Clock, Services, utc_now
 from bot.sinch import BasicAuth, OAuth2ClientCredentials, SinchClient
 from bot.sinch.auth import Auth
 from bot.wsgi_server import BackgroundServer
-from sandbox.sinch import SandboxConfig, start_sandbox
+from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
 from storage.db import Store
 
 if TYPE_CHECKING:
@@ -44,9 +45,9 @@ class Runtime:
         self.settings = settings
         self._clock = clock
         self._sandbox_seed = sandbox_seed
-        self._stack: list[object] = []
+        self._sandbox: RunningSandbox | None = None
         self.http: BackgroundServer | None = None
-        self._socket_handler: object | None = None
+        self._socket_handler: SocketModeHandler | None = None
         self._wsgi: WSGIApplication = create_wsgi(None)
 
     def start(self) -> Runtime:
@@ -88,14 +89,13 @@ class Runtime:
     def _sinch_client(self, store: Store) -> SinchClient:
         settings = self.settings
         if settings.uses_sinch_sandbox:
-            sandbox = start_sandbox(
+            sandbox = self._sandbox = start_sandbox(
                 SandboxConfig(
                     seed=self._sandbox_seed,
                     default_callback_url=self._own_callback_url(),
                     callback_hmac_secret=ensure_callback_secret(store, settings, self._clock()),
                 )
             )
-            self._stack.append(sandbox)
             return SinchClient(
                 SANDBOX_PROJECT,
                 BasicAuth("sandbox", "sandbox"),
@@ -140,14 +140,14 @@ class Runtime:
 
     def stop(self) -> None:
         if self._socket_handler is not None:
-            self._socket_handler.close()  # type: ignore[attr-defined]
+            self._socket_handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
         if self.http is not None:
             self.http.stop()
         self.scheduler.stop()
         self.services.notifier.stop()
         self.services.sinch.close()
-        for resource in reversed(self._stack):
-            resource.stop()  # type: ignore[attr-defined]
+        if self._sandbox is not None:
+            self._sandbox.stop()
         self.services.store.close_all()
 
     def __enter__(self) -> Runtime:
@@ -160,13 +160,13 @@ class Runtime:
 
 
 def serve(settings: Settings) -> None:
-    """`numbot serve`: run until Ctrl-C."""
+    """`numbot serve`: run until Ctrl-C or SIGTERM (what process managers send), then stop cleanly."""
     settings.check_ready_to_serve()
     stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda signum, frame: stopped.set())
     with Runtime(settings) as runtime:
         mode = "Socket Mode" if settings.socket_mode else f"HTTP on {runtime.url}/slack/events"
         log.info("numbot serving (%s); health at %s/healthz", mode, runtime.url)
-        try:
-            stopped.wait()
-        except KeyboardInterrupt:
-            log.info("stopping")
+        stopped.wait()
+        log.info("stopping: finishing in-flight work, pending notifications stay queued in the database")

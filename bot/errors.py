@@ -6,6 +6,7 @@ import logging
 import secrets
 from typing import TYPE_CHECKING
 
+from bot import ids
 from bot.blocks import section, to_dicts, with_sandbox_note
 from bot.sinch.errors import SinchError
 from commands.parsing import UsageError
@@ -26,7 +27,7 @@ class UserFacingError(Exception):
 def describe(error: Exception) -> str:
     """The sentence a user sees for an error; a reference code ties unexpected ones to the log."""
     if isinstance(error, UsageError):
-        usage = f"\nUsage: `{error.usage}`" if error.usage else ""
+        usage = f"\nUsage: `{_full_usage(error.usage)}`" if error.usage else ""
         return f":warning: {error}{usage}"
     if isinstance(error, UserFacingError):
         return f":no_entry: {error}"
@@ -37,6 +38,10 @@ def describe(error: Exception) -> str:
     return (
         f":boom: Something went wrong on our side (ref `{reference}`). Nothing was changed; please try again."
     )
+
+
+def _full_usage(usage: str) -> str:
+    return usage if usage.startswith("/") else f"{ids.COMMAND} {usage}"
 
 
 def report_error(

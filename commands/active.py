@@ -32,7 +32,7 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
         Subcommand(
             name="list",
             usage=LIST_USAGE,
-            summary="the project's active numbers, with counts; filter by region, type, capability or digits",
+            summary="The project's active numbers with counts; filter by region, type, capability, digits.",
             handler=list_numbers,
             examples=("list", "list US LOCAL --sms", "list +1206"),
         )
@@ -41,7 +41,7 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
         Subcommand(
             name="show",
             usage=SHOW_USAGE,
-            summary="everything about one number: price, SMS and voice linking, provisioning, E911 address",
+            summary="Everything about one number: price, SMS and voice linking, provisioning, E911 address.",
             handler=show_number,
             examples=("show +12025550134",),
         )

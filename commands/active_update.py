@@ -46,7 +46,7 @@ def register_update(app: App, services: Services, router: CommandRouter) -> None
         Subcommand(
             name="update",
             usage=UPDATE_USAGE,
-            summary="rename a number (at once) or change its SMS / voice linking (needs approval)",
+            summary="Rename a number (at once) or change its SMS / voice linking (a second person approves).",
             handler=open_update,
             examples=("update +12025550134",),
         )

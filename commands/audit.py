@@ -39,10 +39,10 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
         Subcommand(
             name="audit",
             usage=AUDIT_USAGE,
-            summary="who did what and when: for one number, your own actions, or everything",
+            summary="Who did what and when: for one number, your own actions, or everything.",
             handler=show_audit,
             examples=("audit +12025550134", "audit --mine --last 5"),
-            group="Approvals",
+            group="History",
         )
     )
 

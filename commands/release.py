@@ -50,7 +50,7 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
         Subcommand(
             name="release",
             usage=RELEASE_USAGE,
-            summary="give a number back to Sinch (shows what stops working; needs approval)",
+            summary="Give a number back to Sinch: shows what stops working (a second person approves).",
             handler=open_release,
             examples=("release +12025550134",),
         )

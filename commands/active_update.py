@@ -21,7 +21,7 @@ from bot.provisioning import watch_if_pending
 from bot.services import Services
 from bot.sinch.models import ActiveNumber, UpdateActiveNumber
 from commands import number_forms
-from commands.approval_requests import request_approval, sent_view, view_key
+from commands.approval_requests import answer_with_request
 from commands.modal_flow import JsonView, modal, open_and_fill
 from commands.number_lookup import load_active, phone_argument
 from commands.router import CommandRouter, Invocation, Subcommand
@@ -64,17 +64,16 @@ def register_update(app: App, services: Services, router: CommandRouter) -> None
         plan = plan_update(form.current, wanted)
         user = body["user"]["id"]
         if policy.needs_approval(KIND, plan.changes):
-            # Storage only, no Sinch call: the request fits before the ack and the modal shows where it went.
-            request = request_approval(
+            answer_with_request(
                 services,
+                ack,
+                view,
                 kind=KIND,
                 requester=user,
                 subject=form.current.phone_number,
                 payload={"phone_number": form.current.phone_number, "update": plan.update.to_wire()},
                 summary=_card(form.current, plan),
-                idempotency_key=view_key(KIND, view),
             )
-            ack(response_action="update", view=sent_view(request, services))
             return
         ack()
         respond = Respond(response_url=form.response_url)

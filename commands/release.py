@@ -19,10 +19,11 @@ from bot.services import Services
 from bot.sinch.errors import NotFound
 from bot.sinch.models import ActiveNumber, EmergencyAddress
 from bot.slack_dates import DATE_ONLY, slack_date
-from commands.approval_requests import request_approval, sent_view, view_key
+from commands.approval_requests import answer_with_request
 from commands.modal_flow import JsonView, modal, open_and_fill
 from commands.number_lookup import emergency_address, load_active, phone_argument
 from commands.router import CommandRouter, Invocation, Subcommand
+from commands.view_state import INPUT_ACTION, typed
 from storage import requests
 from storage.requests import Request
 
@@ -30,7 +31,6 @@ RELEASE_USAGE = "release <+E164>"
 KIND = "release"
 TITLE = "Release number"
 REASON_BLOCK = "release_reason"
-REASON_INPUT = "value"
 REASON_MAX = 500
 _OPEN_STATES = {RequestState.PENDING, RequestState.APPROVED, RequestState.EXECUTING}
 
@@ -64,18 +64,16 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
         if open_request is not None:
             ack(response_action="errors", errors={REASON_BLOCK: _already(open_request)})
             return
-        reason = (view["state"]["values"][REASON_BLOCK][REASON_INPUT].get("value") or "").strip()
-        # Storage only, no Sinch call: the request fits before the ack and the modal shows where it went.
-        request = request_approval(
+        answer_with_request(
             services,
+            ack,
+            view,
             kind=KIND,
             requester=body["user"]["id"],
             subject=form.phone_number,
             payload={"phone_number": form.phone_number},
-            summary=release_card(form, reason),
-            idempotency_key=view_key(KIND, view),
+            summary=release_card(form, typed(view["state"]["values"], REASON_BLOCK)),
         )
-        ack(response_action="update", view=sent_view(request, services))
 
 
 def open_release(invocation: Invocation, services: Services) -> None:
@@ -120,7 +118,7 @@ def confirmation_view(number: ActiveNumber, emergency: EmergencyAddress | None, 
             block_id=REASON_BLOCK,
             label="Why release it? Approvers see this.",
             optional=True,
-            element=PlainTextInputElement(action_id=REASON_INPUT, multiline=True, max_length=REASON_MAX),
+            element=PlainTextInputElement(action_id=INPUT_ACTION, multiline=True, max_length=REASON_MAX),
         ),
         context(
             "An approver must agree first. Once released, the number goes back to Sinch and anyone may "

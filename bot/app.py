@@ -7,16 +7,17 @@ from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot import ids
 from bot.config import Settings
-from bot.errors import report_error
+from bot.errors import describe, report_error
 from bot.services import Services
 from commands import active, audit, callbacks, emergency, home, imported, release, rent, search
 from commands import approvals as approval_actions
 from commands import help as help_command
+from commands.modal_flow import notice
 from commands.router import CommandRouter, Invocation
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,19 @@ def create_app(settings: Settings, services: Services, *, client: WebClient | No
             report_error(exc, respond, services, router)
 
     @app.error
-    def on_error(error: Exception, body: dict[str, Any], respond: Respond) -> None:
+    def on_error(
+        error: Exception, body: dict[str, Any], respond: Respond, response: BoltResponse | None
+    ) -> BoltResponse | None:
+        if body.get("type") == "view_submission" and response is not None:
+            # Not acked yet, and a submission has no response_url: the open modal is where the user looks.
+            return BoltResponse(status=200, body=failed_submission(body["view"], error, services))
         report_error(error, respond, services, router)
+        return None
 
     return app
+
+
+def failed_submission(view: dict[str, Any], error: Exception, services: Services) -> dict[str, Any]:
+    """The ack that turns a modal whose submission failed into the reason why."""
+    title = str(view.get("title", {}).get("text") or "numbot")
+    return {"response_action": "update", "view": notice(title, describe(error), sandbox=services.sandbox)}

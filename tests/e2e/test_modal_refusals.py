@@ -42,3 +42,16 @@ def test_an_update_without_an_approvals_channel_is_refused_in_the_modal(
 
     assert ack.ok
     assert NO_CHANNEL in shown(world.slack.views(world.requester.user_id)[-1])
+
+
+def test_a_form_left_open_across_an_upgrade_says_it_is_out_of_date(world: World) -> None:
+    phone = sms_and_voice_number(world)
+    confirmation = open_modal(world, world.requester, f"release {phone}", "release.modal")
+    # What a modal opened by an older numbot carries: metadata the running version no longer reads.
+    stale = {**confirmation.definition, "private_metadata": '{"number": "' + phone + '"}'}
+    world.runtime.app.client.views_update(view_id=confirmation.id, view=stale)
+
+    ack = world.requester.submit(world.slack.views(world.requester.user_id)[-1])
+
+    assert ack.ok
+    assert "out of date; run the command again" in shown(world.slack.views(world.requester.user_id)[-1])

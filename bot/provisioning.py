@@ -219,5 +219,16 @@ def report_gone(phone_number: str, *, request_id: str | None, sandbox: bool) -> 
     return Report(text, to_dicts(with_sandbox_note([section(text)], sandbox)), text)
 
 
+def provisioning_note(pending: Sequence[str]) -> str:
+    """The sentence an outcome ends with while Sinch still provisions `pending` parts ("sms", "voice")."""
+    parts = part_names(pending)
+    return f"{parts[0].upper()}{parts[1:]} provisioning started; the result will appear in this thread."
+
+
+def part_names(parts: Sequence[str]) -> str:
+    """ "SMS and voice": the parts as people name them."""
+    return " and ".join(_PART_NAMES.get(part, part) for part in parts)
+
+
 def _names(parts: Sequence[PartStatus]) -> str:
-    return " and ".join(_PART_NAMES.get(part.part, part.part) for part in parts)
+    return part_names([part.part for part in parts])

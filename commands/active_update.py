@@ -17,7 +17,7 @@ from bot.blocks import context, section, to_dicts, with_sandbox_note
 from bot.errors import report_error
 from bot.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
 from bot.number_view import effective_sms_link, effective_voice_link, voice_link
-from bot.provisioning import watch_if_pending
+from bot.provisioning import provisioning_note, watch_if_pending
 from bot.services import Services
 from bot.sinch.models import ActiveNumber, UpdateActiveNumber
 from commands import number_forms
@@ -157,12 +157,7 @@ def execute_update(services: Services, request: Request) -> Outcome:
     update = UpdateActiveNumber.model_validate(request.payload["update"])
     number = services.sinch.update_active(phone_number, update)
     pending = watch_if_pending(services, number, request_id=request.id)
-    follow_up = (
-        f" Sinch is provisioning {' and '.join(pending).upper()}; the outcome will follow in this thread."
-        if pending
-        else ""
-    )
-    text = f"Updated {phone_number}.{follow_up}"
+    text = f"Updated {phone_number}." + (f" {provisioning_note(pending)}" if pending else "")
     # The card shows `result["text"]` under its outcome, so approvers see it as well as the requester.
     return Outcome(True, text, {"text": text, "pending": pending})
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from bot.approvals import SYSTEM_ACTOR, Executor, Outcome
 from bot.callbacks import callback_url
-from bot.provisioning import watch_if_pending
+from bot.provisioning import provisioning_note, watch_if_pending
 from bot.services import Services
 from bot.sinch.errors import NotFound, SinchError
 from bot.sinch.models import ActiveNumber, RentAnyRequest, RentRequest, UpdateActiveNumber
 from storage import audit
 from storage.requests import Request
-
-_PART_NAMES = {"sms": "SMS", "voice": "voice"}
 
 
 def execute_rent(services: Services, request: Request) -> Outcome:
@@ -79,7 +77,7 @@ def _rented(services: Services, request: Request, number: ActiveNumber) -> Outco
         lines.append(_set_display_name(services, phone_number, str(display_name)))
     pending = watch_if_pending(services, number, request_id=request.id)
     if pending:
-        lines.append(_provisioning_note(pending))
+        lines.append(provisioning_note(pending))
     audit.record(
         services.store,
         actor=SYSTEM_ACTOR,
@@ -100,11 +98,6 @@ def _set_display_name(services: Services, phone_number: str, display_name: str) 
     except SinchError as exc:
         return f":warning: The display name could not be set ({exc}); set it again later."
     return f"Display name: {display_name}."
-
-
-def _provisioning_note(pending: list[str]) -> str:
-    parts = " and ".join(_PART_NAMES.get(part, part) for part in pending)
-    return f"{parts[0].upper()}{parts[1:]} provisioning started; the result will appear in this thread."
 
 
 def _kind(number: ActiveNumber) -> str:

@@ -70,7 +70,6 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
         )
     )
     services.executors["e911_provision"] = Executor(execute=provision, reconcile=check_provisioned)
-    services.executors["e911_remove"] = Executor(execute=deprovision, reconcile=check_removed)
     register_removal(app, services, REMOVAL)
 
     @app.view(ids.E911_MODAL)
@@ -186,29 +185,16 @@ def check_provisioned(services: Services, request: Request) -> Outcome:
     return Outcome(False, f"Sinch did not store the new address; {order.phone_number} still has {now}.")
 
 
-def deprovision(services: Services, request: Request) -> Outcome:
-    phone = str(request.payload["phone_number"])
-    try:
-        services.sinch.emergency_deprovision(phone)
-    except NotFound:
-        return Outcome(True, f"{phone} had no emergency address any more; nothing to remove.")
-    return _removed(phone)
-
-
-def check_removed(services: Services, request: Request) -> Outcome:
-    phone = str(request.payload["phone_number"])
-    try:
-        still = services.sinch.emergency_get(phone)
-    except NotFound:
-        return _removed(phone)
-    return Outcome(False, f"Sinch did not remove it: {phone} still reports {format_address(still)}.")
-
-
 def _describe_for_removal(services: Services, phone: str) -> list[tuple[str, str]]:
     address = emergency_address(services, _voice_number(services, phone))
     if address is None:
         raise UserFacingError(f"{phone} has no emergency address; there is nothing to remove.")
     return [("Number", phone), ("Current address", format_address(address))]
+
+
+def _address_still_there(services: Services, phone: str) -> str:
+    still = services.sinch.emergency_get(phone)
+    return f"Sinch did not remove it: {phone} still reports {format_address(still)}."
 
 
 REMOVAL = Removal(
@@ -221,6 +207,10 @@ REMOVAL = Removal(
         "responders will not know where to go."
     ),
     describe=_describe_for_removal,
+    delete=lambda services, phone: services.sinch.emergency_deprovision(phone),
+    remaining=_address_still_there,
+    removed_text="{phone} has no emergency address any more.",
+    already_gone_text="{phone} had no emergency address any more; nothing to remove.",
 )
 
 
@@ -247,7 +237,3 @@ def _provisioned(order: E911Order, stored: dict[str, Any], text: str) -> Outcome
         f"Emergency calls from {order.phone_number} now report: {text}.",
         result={"phone_number": order.phone_number, "address": stored},
     )
-
-
-def _removed(phone: str) -> Outcome:
-    return Outcome(True, f"{phone} has no emergency address any more.", result={"phone_number": phone})

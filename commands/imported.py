@@ -48,7 +48,6 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
         router.add(subcommand)
     services.executors["import"] = Executor(execute=import_number, reconcile=check_imported)
     services.executors["imported_update"] = Executor(execute=apply_update, reconcile=check_updated)
-    services.executors["imported_remove"] = Executor(execute=delete, reconcile=check_deleted)
     register_removal(app, services, REMOVAL)
 
     @app.view(ids.IMPORT_MODAL)
@@ -221,24 +220,6 @@ def check_updated(services: Services, request: Request) -> Outcome:
     return Outcome(False, f"Sinch did not apply the change to {phone}; nothing changed.")
 
 
-def delete(services: Services, request: Request) -> Outcome:
-    phone = str(request.payload["phone_number"])
-    try:
-        services.sinch.imported_delete(phone)
-    except NotFound:
-        return Outcome(True, f"{phone} was no longer imported; nothing to remove.")
-    return _deleted(phone)
-
-
-def check_deleted(services: Services, request: Request) -> Outcome:
-    phone = str(request.payload["phone_number"])
-    try:
-        services.sinch.imported_get(phone)
-    except NotFound:
-        return _deleted(phone)
-    return Outcome(False, f"Sinch did not remove {phone}; it is still imported.")
-
-
 def _describe_for_removal(services: Services, phone: str) -> list[tuple[str, str]]:
     number = load_imported(services, phone)
     sms = sms_of(number)
@@ -250,6 +231,11 @@ def _describe_for_removal(services: Services, phone: str) -> list[tuple[str, str
     ]
 
 
+def _number_still_there(services: Services, phone: str) -> str:
+    services.sinch.imported_get(phone)
+    return f"Sinch did not remove {phone}; it is still imported."
+
+
 REMOVAL = Removal(
     kind="imported_remove",
     callback_id=ids.IMPORTED_REMOVE_MODAL,
@@ -257,7 +243,12 @@ REMOVAL = Removal(
     card_title="Remove imported number {phone}",
     warning="Sinch stops handling SMS for this number: carriers no longer deliver its messages via Sinch.",
     describe=_describe_for_removal,
+    delete=lambda services, phone: services.sinch.imported_delete(phone),
+    remaining=_number_still_there,
+    removed_text="{phone} is no longer imported; Sinch handles no SMS for it.",
+    already_gone_text="{phone} was no longer imported; nothing to remove.",
 )
+
 
 SUBCOMMANDS = (
     Subcommand(
@@ -325,12 +316,6 @@ def _updated(request: Request) -> Outcome:
 def _changed_text(phone: str, fields: list[tuple[str, str]]) -> str:
     changes = "; ".join(f"{label}: {value}" for label, value in fields if label != "Number")
     return f"{phone} updated. {changes}."
-
-
-def _deleted(phone: str) -> Outcome:
-    return Outcome(
-        True, f"{phone} is no longer imported; Sinch handles no SMS for it.", result={"phone_number": phone}
-    )
 
 
 def _matches(number: ImportedNumber, wanted: UpdateImportedNumber) -> bool:

@@ -191,39 +191,34 @@ def already_moved(request: Request) -> str:
 
 
 def _update_card(services: Services, request: Request) -> None:
-    if request.card_outbox_id is None:
-        return
-    text, blocks = render_card(request, now=services.clock(), sandbox=services.sandbox)
-    services.notifier.post(
-        OutboxMessage(
-            channel=_card_channel(services, request.card_outbox_id),
-            text=text,
-            blocks=blocks,
-            update_of=request.card_outbox_id,
-        )
-    )
+    if request.card_outbox_id is not None:
+        text, blocks = render_card(request, now=services.clock(), sandbox=services.sandbox)
+        _post_on_card(services, request.card_outbox_id, text, blocks, edit=True)
 
 
 def _reply(services: Services, request: Request, detail: str | None = None) -> None:
     """Tell the requester, in the card's thread, how their request ended."""
-    if request.card_outbox_id is None:
-        return
-    text, blocks = render_outcome_reply(request, detail, sandbox=services.sandbox)
+    if request.card_outbox_id is not None:
+        text, blocks = render_outcome_reply(request, detail, sandbox=services.sandbox)
+        _post_on_card(services, request.card_outbox_id, text, blocks, edit=False)
+
+
+def _post_on_card(
+    services: Services, card_id: int, text: str, blocks: list[dict[str, Any]], *, edit: bool
+) -> None:
+    """Replace the card (`edit`) or reply in its thread, in the card's own channel: the configured one may
+    have changed since the card was posted."""
+    card = outbox.get_message(services.store, card_id)
+    assert card is not None, "outbox rows are never deleted"
     services.notifier.post(
         OutboxMessage(
-            channel=_card_channel(services, request.card_outbox_id),
+            channel=card.channel,
             text=text,
             blocks=blocks,
-            parent_id=request.card_outbox_id,
+            update_of=card_id if edit else None,
+            parent_id=None if edit else card_id,
         )
     )
-
-
-def _card_channel(services: Services, card_outbox_id: int) -> str:
-    # The card's own channel: the configured one may have changed since it was posted.
-    card = outbox.get_message(services.store, card_outbox_id)
-    assert card is not None, "outbox rows are never deleted"
-    return card.channel
 
 
 def load(services: Services, request_id: str) -> Request:

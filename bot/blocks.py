@@ -42,6 +42,18 @@ def section(text: str, *, accessory: Any = None) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_TEXT)), accessory=accessory)
 
 
+def chunks(lines: Sequence[str], limit: int) -> list[str]:
+    """Join lines, in order, into as few texts of at most `limit` characters as they fit in (a longer line
+    stands alone, and `section` cuts it)."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and len(joined[-1]) + 1 + len(line) <= limit:
+            joined[-1] += "\n" + line
+        else:
+            joined.append(line)
+    return joined
+
+
 def fields(pairs: Sequence[tuple[str, str]]) -> list[SectionBlock]:
     """Label/value pairs as section fields, ten per block (Slack's maximum)."""
     items = [MarkdownTextObject(text=clip(f"*{label}*\n{value}", FIELD_TEXT)) for label, value in pairs]

@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks import (
     SANDBOX_NOTE,
     SECTION_TEXT,
+    chunks,
     clip,
     context,
     header,
@@ -183,14 +184,8 @@ def digest(batch: list[OutboxRow]) -> OutboxRow:
     """
     lead = batch[0]
     title = f"{len(batch)} {lead.digest_key or ''} updates".replace("  ", " ")
-    sections: list[str] = []
-    for row in batch:
-        line = clip(" ".join(row.text.split()), SECTION_TEXT // 4)
-        if sections and len(sections[-1]) + 1 + len(line) <= SECTION_TEXT:
-            sections[-1] += "\n" + line
-        else:
-            sections.append(line)
-    blocks = [header(title), *(section(text) for text in sections)]
+    lines = [clip(" ".join(row.text.split()), SECTION_TEXT // 4) for row in batch]
+    blocks = [header(title), *(section(text) for text in chunks(lines, SECTION_TEXT))]
     sandbox = _SANDBOX_NOTE_BLOCK in (lead.blocks or [])
     preview = "; ".join(clip(row.text, 80) for row in batch[:3])
     return replace(lead, text=f"{title}: {preview}…", blocks=to_dicts(with_sandbox_note(blocks, sandbox)))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from slack_bolt import App
 from slack_sdk.models.blocks import Block
 
 from bot.approvals import SYSTEM_ACTOR
-from bot.blocks import SECTION_TEXT, context, header, mention, section, to_dicts, with_sandbox_note
+from bot.blocks import SECTION_TEXT, chunks, context, header, mention, section, to_dicts, with_sandbox_note
 from bot.services import Services
 from bot.slack_dates import slack_date
 from commands.number_lookup import e164
@@ -94,18 +94,3 @@ def describe_entry(entry: AuditEntry, kinds: Mapping[str, str]) -> str:
     else:
         sentence = f"{who} `{entry.action}` {entry.subject}"
     return f"{slack_date(entry.at)} · {sentence}"
-
-
-def chunks(lines: Sequence[str], limit: int) -> list[str]:
-    """Join lines into as few texts as fit `limit` characters each (a longer line is cut by `section`)."""
-    joined: list[str] = []
-    current = ""
-    for line in lines:
-        candidate = f"{current}\n{line}" if current else line
-        if current and len(candidate) > limit:
-            joined.append(current)
-            candidate = line
-        current = candidate
-    if current:
-        joined.append(current)
-    return joined

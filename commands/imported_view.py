@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks import MESSAGE_BLOCKS, SECTION_TEXT, context, fields, header, section
+from bot.blocks import MESSAGE_BLOCKS, SECTION_TEXT, chunks, context, fields, header, section
 from bot.error_codes import code_name, explain
 from bot.sinch.models import (
     CarrierState,
@@ -60,12 +60,12 @@ def list_blocks(numbers: Iterable[ImportedNumber], filters: str) -> tuple[str, l
     """The list as sections of lines within Slack's limits, and a count of what did not fit."""
     lines = [number_line(number) for number in numbers]
     title = f"Imported numbers ({len(lines)})"
-    chunks = _chunks(lines, SECTION_TEXT)
+    sections = chunks(lines, SECTION_TEXT)
     blocks: list[Block] = [header(title), context(f"Filters: {filters}")]
-    blocks.extend(section(chunk) for chunk in chunks[:LIST_SECTIONS])
+    blocks.extend(section(text) for text in sections[:LIST_SECTIONS])
     if not lines:
         blocks.append(section("No imported number matches."))
-    hidden = sum(chunk.count("\n") + 1 for chunk in chunks[LIST_SECTIONS:])
+    hidden = sum(text.count("\n") + 1 for text in sections[LIST_SECTIONS:])
     if hidden:
         blocks.append(context(f"…and {hidden} more. Narrow the list with a region or a number pattern."))
     return f"{title}. Filters: {filters}", blocks
@@ -134,16 +134,6 @@ def _carrier_lines(number: ImportedNumber) -> list[str]:
         for label, state in named
         if state is not None
     ]
-
-
-def _chunks(lines: list[str], limit: int) -> list[str]:
-    chunks: list[str] = []
-    for line in lines:
-        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
-            chunks[-1] += "\n" + line
-        else:
-            chunks.append(line[:limit])
-    return chunks
 
 
 def sms_of(number: ImportedNumber) -> SmsConfiguration:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from commands.audit import chunks, describe_entry
+from bot.blocks import chunks
+from commands.audit import describe_entry
 from storage.audit import AuditEntry
 
 AT = datetime(2030, 1, 2, 3, 4, tzinfo=UTC)

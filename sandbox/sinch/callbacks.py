@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from sandbox.sinch.changes import ChangeSignal
 from sandbox.sinch.scheduler import TimerQueue
 from sandbox.sinch.views import utc_now
 
@@ -89,9 +90,14 @@ class Delivery:
 
 class CallbackDispatcher:
     def __init__(
-        self, timers: TimerQueue, retry_delays: tuple[float, ...], timeout_seconds: float = 5.0
+        self,
+        timers: TimerQueue,
+        changes: ChangeSignal,
+        retry_delays: tuple[float, ...],
+        timeout_seconds: float = 5.0,
     ) -> None:
         self._timers = timers
+        self._changes = changes
         self._retry_delays = retry_delays
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sinch-sandbox-callback")
         self._http = httpx.Client(timeout=timeout_seconds)
@@ -120,18 +126,28 @@ class CallbackDispatcher:
             self._pool.submit(self._attempt, delivery)
 
     def _attempt(self, delivery: Delivery) -> None:
+        if not self._post(delivery):
+            self._retry_later(delivery)
+        self._changes.notify()
+
+    def _post(self, delivery: Delivery) -> bool:
+        """One attempt; True when the receiver accepted the event."""
         headers = {"Content-Type": "application/json"}
         if delivery.secret:
             headers["X-Sinch-Signature"] = sign(delivery.secret, delivery.body)
         delivery.attempts += 1
         try:
             response = self._http.post(delivery.url, content=delivery.body, headers=headers)
-            if response.is_success:
-                delivery.delivered = True
-                return
-            delivery.errors.append(f"HTTP {response.status_code}")
         except httpx.HTTPError as error:
             delivery.errors.append(repr(error))
+            return False
+        if not response.is_success:
+            delivery.errors.append(f"HTTP {response.status_code}")
+            return False
+        delivery.delivered = True
+        return True
+
+    def _retry_later(self, delivery: Delivery) -> None:
         retry_index = delivery.attempts - 1
         if retry_index < len(self._retry_delays):
             self._timers.call_later(self._retry_delays[retry_index], lambda: self._submit(delivery))

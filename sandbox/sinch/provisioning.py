@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from sandbox.sinch.callbacks import Api, EventTarget
+from sandbox.sinch.changes import ChangeSignal
 from sandbox.sinch.events import EventPublisher
 from sandbox.sinch.models import (
     ActiveNumber,
@@ -67,6 +68,7 @@ class Provisioner:
         state: SandboxState,
         events: EventPublisher,
         timers: TimerQueue,
+        changes: ChangeSignal,
         *,
         seed: int,
         duration_seconds: float,
@@ -75,6 +77,7 @@ class Provisioner:
         self._state = state
         self._events = events
         self._timers = timers
+        self._changes = changes
         self._seed = seed
         self._duration = duration_seconds
         self._failure_rate = failure_rate
@@ -179,6 +182,7 @@ class Provisioner:
                     if track is not None:
                         track.state = TrackState.IN_PROGRESS
                         track.update_time = job.last_updated
+            self._changes.notify()
 
     def _finish(self, ref: _JobRef) -> None:
         with self._state.lock:
@@ -194,6 +198,7 @@ class Provisioner:
                 self._finish_sms(number, job, error_codes)
             else:
                 self._finish_voice(number, job, error_codes)
+            self._changes.notify()
 
     def _outcome(self, ref: _JobRef, job: Job) -> list[str]:
         """The error codes the job fails with; empty when it succeeds."""

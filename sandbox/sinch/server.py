@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from types import TracebackType
 
 from bot.wsgi_server import BackgroundServer
@@ -11,6 +12,7 @@ from sandbox.sinch.app import IMPORTED_PREFIX, OAUTH_PATH, SandboxApp
 from sandbox.sinch.auth import Authenticator
 from sandbox.sinch.backend import Backend
 from sandbox.sinch.callbacks import CallbackDispatcher, Delivery
+from sandbox.sinch.changes import ChangeSignal
 from sandbox.sinch.config import SandboxConfig
 from sandbox.sinch.events import EventPublisher
 from sandbox.sinch.faults import FaultConfig
@@ -29,12 +31,14 @@ class RunningSandbox:
         self.requests = RequestLog()
         self.faults = FaultConfig(seed=config.seed)
         self._timers = TimerQueue()
-        self._dispatcher = CallbackDispatcher(self._timers, config.callback_retry_seconds)
+        self._changes = ChangeSignal()
+        self._dispatcher = CallbackDispatcher(self._timers, self._changes, config.callback_retry_seconds)
         events = EventPublisher(self.state, self._dispatcher, config.default_callback_url)
         self._provisioner = Provisioner(
             self.state,
             events,
             self._timers,
+            self._changes,
             seed=config.seed,
             duration_seconds=config.provisioning_seconds,
             failure_rate=config.failure_rate,
@@ -67,6 +71,14 @@ class RunningSandbox:
     def callback_deliveries(self) -> list[Delivery]:
         """Every callback queued so far, with its attempts and whether the receiver accepted it."""
         return list(self._dispatcher.deliveries)
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+        """Block until `predicate()` holds (True) or `timeout` seconds pass (False).
+
+        The predicate is re-checked whenever a provisioning job advances or finishes and whenever a
+        callback delivery attempt ends, so it may look at the API, the state or `callback_deliveries`.
+        """
+        return self._changes.wait_for(predicate, timeout)
 
     def complete_provisioning(self, phone_number: str | None = None) -> None:
         self._provisioner.complete(phone_number)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
 
 PROJECT = "project-1"
 KEY = ("key-id", "key-secret")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -132,14 +130,3 @@ def rent(api: httpx.Client, phone_number: str, body: dict[str, Any] | None = Non
 def field_violations(response: httpx.Response) -> dict[str, str]:
     details = response.json()["error"]["details"]
     return {v["field"]: v["description"] for d in details for v in d.get("fieldViolations", [])}
-
-
-def eventually(probe: Callable[[], T | None], timeout: float = 5.0) -> T:
-    """Poll `probe` until it returns something, for state that changes on a timer with no event to await."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = probe()
-        if result is not None:
-            return result
-        time.sleep(0.02)
-    raise AssertionError("condition not reached in time")

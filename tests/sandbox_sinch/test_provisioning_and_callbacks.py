@@ -18,7 +18,6 @@ from tests.sandbox_sinch.conftest import (
     PROJECT,
     CallbackReceiver,
     client_for,
-    eventually,
     field_violations,
     first_available,
     rent,
@@ -53,12 +52,11 @@ def test_provisioning_goes_waiting_in_progress_then_linked_on_its_own(
         assert rented["smsConfiguration"]["scheduledProvisioning"]["status"] == "WAITING"
         assert rented["voiceConfiguration"]["scheduledVoiceProvisioning"]["status"] == "WAITING"
 
-        def sms_status() -> str | None:
+        def sms_in_progress() -> bool:
             sms = api.get(f"/activeNumbers/{phone_number}").json()["smsConfiguration"]
-            scheduled = sms.get("scheduledProvisioning")
-            return scheduled["status"] if scheduled and scheduled["status"] == "IN_PROGRESS" else None
+            return bool(sms.get("scheduledProvisioning", {}).get("status") == "IN_PROGRESS")
 
-        assert eventually(sms_status) == "IN_PROGRESS"
+        assert sandbox.wait_for(sms_in_progress)
         receiver.wait_for(2)
         done = api.get(f"/activeNumbers/{phone_number}")
 
@@ -201,7 +199,7 @@ def test_a_refused_callback_is_retried_until_accepted(
     assert receiver.refused == 2
     assert event["eventType"] == "PROVISIONING_TO_SMS_PLATFORM"
     (delivery,) = sandbox.callback_deliveries
-    assert eventually(lambda: delivery.delivered or None)
+    assert sandbox.wait_for(lambda: delivery.delivered)
     assert delivery.attempts == 3
 
 
@@ -218,7 +216,8 @@ def test_delivery_gives_up_after_bounded_attempts(
     receiver.wait_for_refusals(3)
 
     (delivery,) = sandbox.callback_deliveries
-    assert eventually(lambda: delivery.errors if len(delivery.errors) == 3 else None) == ["HTTP 500"] * 3
+    assert sandbox.wait_for(lambda: len(delivery.errors) == 3)
+    assert delivery.errors == ["HTTP 500"] * 3
     assert not delivery.delivered
 
 
@@ -233,7 +232,7 @@ def test_a_receiver_that_is_down_does_not_block_the_api(make_sandbox: Callable[.
         assert api.get(f"/activeNumbers/{phone_number}").status_code == 200
 
     (delivery,) = sandbox.callback_deliveries
-    assert eventually(lambda: delivery.errors if len(delivery.errors) == 2 else None)
+    assert sandbox.wait_for(lambda: len(delivery.errors) == 2)
     assert all("ConnectError" in error for error in delivery.errors)
 
 
@@ -288,3 +287,8 @@ def test_callback_configuration_sets_the_secret_that_signs_events(
     assert "hmacSecret" in field_violations(too_short)
     assert api.get("/callbackConfiguration").json()["hmacSecret"] == SECRET
     assert callback.signature == sign(SECRET, callback.body)
+
+
+def test_wait_for_answers_false_when_the_awaited_change_never_comes(sandbox: RunningSandbox) -> None:
+    assert not sandbox.wait_for(lambda: False, timeout=0.05)
+    assert sandbox.wait_for(lambda: True, timeout=0)

@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.blocks import context, fields, header, money, section
 from bot.error_codes import explain_all
+from bot.provisioning import is_failed
 from bot.sinch.models import (
     ActiveNumber,
     EmergencyAddress,
@@ -66,7 +67,7 @@ def sms_link(number: ActiveNumber) -> SmsLink:
 
 
 def is_pending(status: ProvisioningStatus | int | None) -> bool:
-    return status != ProvisioningStatus.FAILED
+    return not is_failed(status)
 
 
 def effective_sms_link(number: ActiveNumber) -> SmsLink:

@@ -166,11 +166,22 @@ def _watch(
     )
 
 
+def job_status(status: ProvisioningStatus | int | None) -> ProvisioningStatus | None:
+    """A scheduled job's status as the enum (None if unknown): the Imported Numbers spec documents protobuf
+    integers, which count in the order of the Numbers API enum they mirror."""
+    if isinstance(status, int):
+        members = list(ProvisioningStatus)
+        return members[status] if 0 <= status < len(members) else None
+    return status
+
+
+def is_failed(status: ProvisioningStatus | int | None) -> bool:
+    """A job still listed is running unless it failed."""
+    return job_status(status) is ProvisioningStatus.FAILED
+
+
 def _job_state(status: ProvisioningStatus | int | None) -> PartState:
-    # A job still listed is running unless it failed; a protobuf integer counts in the spec's enum order.
-    if isinstance(status, int) and not isinstance(status, ProvisioningStatus):
-        status = list(ProvisioningStatus)[status] if 0 <= status < len(ProvisioningStatus) else None
-    return PartState.FAILED if status is ProvisioningStatus.FAILED else PartState.PENDING
+    return PartState.FAILED if is_failed(status) else PartState.PENDING
 
 
 def _progress(part: str, progress: ProvisioningProgress | None) -> PartStatus:

@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.blocks import MESSAGE_BLOCKS, SECTION_TEXT, chunks, context, fields, header, section
 from bot.error_codes import code_name, explain
+from bot.provisioning import job_status
 from bot.sinch.models import (
     CarrierState,
     ImportedNumber,
@@ -30,10 +31,8 @@ LIST_SECTIONS = MESSAGE_BLOCKS - 4
 def status_name(status: ProvisioningStatus | int | None) -> str:
     if status is None:
         return "unknown"
-    if isinstance(status, ProvisioningStatus):
-        return status.value
-    members = list(ProvisioningStatus)
-    return members[status].value if 0 <= status < len(members) else f"status {status}"
+    known = job_status(status)
+    return known.value if known is not None else f"status {status}"
 
 
 def sms_state(number: ImportedNumber) -> str:

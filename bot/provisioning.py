@@ -94,11 +94,6 @@ def imported_parts(number: ImportedNumber) -> list[PartStatus]:
     ]
 
 
-def pending_parts(number: ActiveNumber) -> list[str]:
-    """Which parts ("sms", "voice") of the number Sinch is still provisioning."""
-    return [part.part for part in active_parts(number) if part.state is PartState.PENDING]
-
-
 def settlement(phone_number: str, parts: list[PartStatus], watched: str) -> Settlement | None:
     """The outcome of the watched parts (`watched` is a watch's comma list), None while any is pending."""
     names = set(watched.split(","))
@@ -110,60 +105,57 @@ def settlement(phone_number: str, parts: list[PartStatus], watched: str) -> Sett
 
 def watch_if_pending(services: Services, number: ActiveNumber, *, request_id: str | None) -> list[str]:
     """Start watching the number if anything is still provisioning; returns what is pending."""
-    parts = pending_parts(number)
-    _watch(
+    return _watch(
         services,
         "numbers",
-        phone_number=number.phone_number,
-        parts=parts,
+        number.phone_number,
+        active_parts(number),
         request_id=request_id,
         region=number.region_code,
         number_type=number.type,
     )
-    return parts
 
 
 def watch_imported_if_pending(
     services: Services, number: ImportedNumber, *, request_id: str | None
 ) -> list[str]:
     """`watch_if_pending` for an imported number (its SMS and campaign linking)."""
-    parts = [part.part for part in imported_parts(number) if part.state is PartState.PENDING]
-    _watch(
+    return _watch(
         services,
         "imported",
-        phone_number=number.phone_number,
-        parts=parts,
+        number.phone_number,
+        imported_parts(number),
         request_id=request_id,
         region=number.region_code,
         number_type=None,
     )
-    return parts
 
 
 def _watch(
     services: Services,
     api: EventApi,
-    *,
     phone_number: str,
-    parts: list[str],
+    parts: list[PartStatus],
+    *,
     request_id: str | None,
     region: str | None,
     number_type: str | None,
-) -> None:
-    if not parts:
-        return
-    now = services.clock()
-    watches.watch(
-        services.store,
-        phone_number=phone_number,
-        api=api,
-        what=",".join(parts),
-        now=now,
-        next_check_at=now + FIRST_CHECK,
-        request_id=request_id,
-        region=region,
-        number_type=number_type,
-    )
+) -> list[str]:
+    pending = [part.part for part in parts if part.state is PartState.PENDING]
+    if pending:
+        now = services.clock()
+        watches.watch(
+            services.store,
+            phone_number=phone_number,
+            api=api,
+            what=",".join(pending),
+            now=now,
+            next_check_at=now + FIRST_CHECK,
+            request_id=request_id,
+            region=region,
+            number_type=number_type,
+        )
+    return pending
 
 
 def job_status(status: ProvisioningStatus | int | None) -> ProvisioningStatus | None:

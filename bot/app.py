@@ -76,7 +76,7 @@ def create_app(settings: Settings, services: Services, *, client: WebClient | No
             else:
                 subcommand.handler(invocation, services)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message, never silence
-            report_error(exc, respond, services, router)
+            report_error(exc, respond, services, help_hint=True)
 
     @app.error
     def on_error(
@@ -85,7 +85,7 @@ def create_app(settings: Settings, services: Services, *, client: WebClient | No
         if body.get("type") == "view_submission" and response is not None:
             # Not acked yet, and a submission has no response_url: the open modal is where the user looks.
             return BoltResponse(status=200, body=failed_submission(body["view"], error, services))
-        report_error(error, respond, services, router)
+        report_error(error, respond, services, help_hint=True)
         return None
 
     return app

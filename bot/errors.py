@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from slack_bolt import Respond
 
     from bot.services import Services
-    from commands.router import CommandRouter
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +44,11 @@ def _full_usage(usage: str) -> str:
 
 
 def report_error(
-    error: Exception, respond: Respond | None, services: Services, router: CommandRouter | None = None
+    error: Exception, respond: Respond | None, services: Services, *, help_hint: bool = False
 ) -> None:
+    """Tell the user ephemerally; `help_hint` points a command they could not phrase to `/numbers help`."""
     text = describe(error)
-    if isinstance(error, UsageError) and not error.usage and router is not None:
+    if help_hint and isinstance(error, UsageError) and not error.usage:
         text += "\nType `/numbers help` for every command with examples."
     if respond is None or respond.response_url is None:
         log.warning("no way to tell the user: %s", text)

@@ -3,27 +3,27 @@ rents (commands/rent_execution.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import approvals, ids
 from bot.errors import UserFacingError, report_error
 from bot.services import Services
 from bot.sinch.errors import NotFound
 from commands.approval_requests import sent_text, view_key
-from commands.modal_flow import JsonView
+from commands.modal_flow import JsonView, open_and_fill
 from commands.number_forms import read_settings
 from commands.number_lookup import phone_argument
 from commands.number_offer import NumberOffer
 from commands.rent_execution import EXECUTORS
-from commands.rent_modal import AnyNumber, RentModalMeta, rent_draft, rent_problems, rent_view
+from commands.rent_modal import TITLE, AnyNumber, RentModalMeta, rent_draft, rent_problems, rent_view
 from commands.replies import tell, tell_error
 from commands.router import CommandRouter, Invocation, Subcommand
 from commands.search_criteria import RENT_ANY_USAGE, parse_rent_any
-from commands.search_results import unavailable_message
+from commands.search_results import unavailable_text
 
 RENT_USAGE = "/numbers rent <+E164>"
 
@@ -57,7 +57,7 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
             # A search result lives in a channel; its id is where the requester hears back.
             origin = body.get("channel", {}).get("id") or body["user"]["id"]
             meta = RentModalMeta(origin_channel=origin, offer=offer)
-            _open(client, body["trigger_id"], rent_view(meta, sandbox=services.sandbox))
+            client.views_open(trigger_id=body["trigger_id"], view=rent_view(meta, sandbox=services.sandbox))
         except Exception as exc:  # noqa: BLE001 - every refusal or failure is told to the clicker
             report_error(exc, respond, services)
 
@@ -92,43 +92,45 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
 
 def rent_command(invocation: Invocation, services: Services) -> None:
     phone_number = phone_argument(invocation.words, RENT_USAGE)
-    # Check first: the modal then shows the price, and an unavailable number gets no form at all.
-    try:
-        offer = NumberOffer.from_available(services.sinch.check(phone_number))
-    except NotFound:
-        text, blocks = unavailable_message(phone_number, sandbox=services.sandbox)
-        invocation.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
-        return
-    meta = RentModalMeta(origin_channel=invocation.channel_id, offer=offer)
-    _open(invocation.client, invocation.trigger_id, rent_view(meta, sandbox=services.sandbox))
+
+    def form() -> JsonView:
+        # Checked first: the form shows the price, and a number that is gone gets no form at all.
+        try:
+            offer = NumberOffer.from_available(services.sinch.check(phone_number))
+        except NotFound:
+            raise UserFacingError(unavailable_text(phone_number)) from None
+        meta = RentModalMeta(origin_channel=invocation.channel_id, offer=offer)
+        return rent_view(meta, sandbox=services.sandbox)
+
+    _open_loading(invocation, services, form)
 
 
 def rent_any_command(invocation: Invocation, services: Services) -> None:
     criteria = parse_rent_any(invocation.words, services.sinch.regions())
-    # One match proves the criteria can be met and gives the price the approvers will see.
-    matches = services.sinch.search_available(
-        criteria.region,
-        criteria.number_type,
-        pattern=criteria.pattern,
-        capabilities=criteria.capabilities,
-        size=1,
-    )
-    if not matches:
-        raise UserFacingError(f"No {criteria.describe()} are available right now; there is nothing to rent.")
-    meta = RentModalMeta(
-        origin_channel=invocation.channel_id,
-        offer=NumberOffer.from_available(matches[0]),
-        any_number=AnyNumber.from_criteria(criteria),
-    )
-    _open(invocation.client, invocation.trigger_id, rent_view(meta, sandbox=services.sandbox))
+
+    def form() -> JsonView:
+        # One match proves the criteria can be met and gives the price the approvers will see.
+        matches = services.sinch.search_available(
+            criteria.region,
+            criteria.number_type,
+            pattern=criteria.pattern,
+            capabilities=criteria.capabilities,
+            size=1,
+        )
+        if not matches:
+            raise UserFacingError(
+                f"No {criteria.describe()} are available right now; there is nothing to rent."
+            )
+        meta = RentModalMeta(
+            origin_channel=invocation.channel_id,
+            offer=NumberOffer.from_available(matches[0]),
+            any_number=AnyNumber.from_criteria(criteria),
+        )
+        return rent_view(meta, sandbox=services.sandbox)
+
+    _open_loading(invocation, services, form)
 
 
-def _open(client: WebClient, trigger_id: str, view: JsonView) -> None:
-    try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as exc:
-        if exc.response.get("error") != "expired_trigger_id":
-            raise
-        raise UserFacingError(
-            "Sinch answered too slowly for Slack to open the form; please run the command again."
-        ) from None
+def _open_loading(invocation: Invocation, services: Services, form: Callable[[], JsonView]) -> None:
+    """The trigger expires ~3 s after the command: open a Loading view now and let Sinch take its time."""
+    open_and_fill(invocation.client, invocation.trigger_id, TITLE, form, sandbox=services.sandbox)

@@ -47,11 +47,15 @@ def check_message(offer: NumberOffer, *, sandbox: bool) -> Message:
     return text, to_dicts(with_sandbox_note(blocks, sandbox))
 
 
-def unavailable_message(phone_number: str, *, sandbox: bool) -> Message:
-    text = (
-        f":no_entry_sign: {phone_number} is not available to rent: someone has it already, "
-        "or Sinch does not offer it. `/numbers search` finds numbers that are."
+def unavailable_text(phone_number: str) -> str:
+    return (
+        f"{phone_number} is not available to rent: someone has it already, or Sinch does not offer it. "
+        "`/numbers search` finds numbers that are."
     )
+
+
+def unavailable_message(phone_number: str, *, sandbox: bool) -> Message:
+    text = f":no_entry_sign: {unavailable_text(phone_number)}"
     return text, to_dicts(with_sandbox_note([section(text)], sandbox))
 
 

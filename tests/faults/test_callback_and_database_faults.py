@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bot import watcher
+from bot import ids, watcher
 from bot.callbacks import CallbackReceiver
 from bot.provisioning import watch_if_pending
 from bot.server import SINCH_CALLBACKS_PATH, create_wsgi
@@ -29,10 +29,10 @@ from storage.db import Store
 from tests.faults.flows import acked, card_in_state, sms_number_for_sale
 from tests.harness import (
     ALERTS,
-    OPS,
     REQUESTER,
     World,
     ephemeral_containing,
+    open_modal,
     running_world,
     seed_active,
     shown,
@@ -177,8 +177,7 @@ def test_a_callback_refused_while_the_database_is_locked_is_stored_on_redelivery
 
 
 def test_a_request_submitted_while_the_database_is_locked_is_acked_then_stored(world: World) -> None:
-    acked(world.requester.slash("/numbers", f"rent {sms_number_for_sale(world.sinch)}", channel=OPS.id))
-    form = world.wait_for(lambda slack: slack.views(REQUESTER.id))[-1]
+    form = open_modal(world, world.requester, f"rent {sms_number_for_sale(world.sinch)}", ids.RENT_MODAL)
 
     with write_lock(world.runtime.settings.numbot_database):
         acked(world.requester.submit(form, {SERVICE_PLAN_BLOCK: "plan-1"}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -103,6 +104,18 @@ def api(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
 def imported_api(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=f"{sandbox.imported_url}/v1/projects/{PROJECT}", auth=KEY) as client:
         yield client
+
+
+@pytest.fixture
+def refusing_url() -> Iterator[str]:
+    """A callback URL whose connections are refused.
+
+    The port stays bound (never listening) for the whole test: a receiver stopped to free its port could
+    see another test's server, started in parallel, take that port and accept the callbacks.
+    """
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{held.getsockname()[1]}/sinch/callbacks"
 
 
 @pytest.fixture

@@ -130,13 +130,14 @@ def test_a_taken_port_fails_to_start(sandbox: RunningSandbox) -> None:
 
 def test_serve_cli_announces_its_address_and_serves() -> None:
     script = "from sandbox.sinch.server import serve_cli; serve_cli('127.0.0.1', 0, 7)"
-    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline().strip()
-        assert line.startswith("sandbox listening on http://127.0.0.1:")
-        url = line.removeprefix("sandbox listening on ")
-        assert httpx.get(f"{url}/v1/projects/p/availableRegions", auth=KEY).status_code == 200
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    # Leaving the `with` block closes the pipe; a pipe left to the garbage collector warns in a later test.
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline().strip()
+            assert line.startswith("sandbox listening on http://127.0.0.1:")
+            url = line.removeprefix("sandbox listening on ")
+            assert httpx.get(f"{url}/v1/projects/p/availableRegions", auth=KEY).status_code == 200
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

@@ -46,6 +46,15 @@ class Route:
     style: ErrorStyle = ErrorStyle.NESTED
 
 
+def _callback_configuration_routes(prefix: str, api: Api) -> tuple[Route, Route]:
+    """GET and PATCH of one API's callbackConfiguration (nested error style for both APIs)."""
+    path = f"{prefix}/callbackConfiguration"
+    return (
+        Route(path, "GET", functools.partial(callback_configuration.get_configuration, api)),
+        Route(path, "PATCH", functools.partial(callback_configuration.update_configuration, api)),
+    )
+
+
 _N = "/v1/projects/<segment:project_id>"
 _I = f"{IMPORTED_PREFIX}/v1/projects/<segment:project_id>"
 _FLAT = ErrorStyle.FLAT
@@ -60,16 +69,7 @@ ROUTES: tuple[Route, ...] = (
     Route(f"{_N}/activeNumbers/<segment:phone_number>", "PATCH", numbers.update_active),
     Route(f"{_N}/activeNumbers/<segment:phone_number>:release", "POST", numbers.release),
     Route(f"{_N}/availableRegions", "GET", numbers.list_regions),
-    Route(
-        f"{_N}/callbackConfiguration",
-        "GET",
-        functools.partial(callback_configuration.get_configuration, Api.NUMBERS),
-    ),
-    Route(
-        f"{_N}/callbackConfiguration",
-        "PATCH",
-        functools.partial(callback_configuration.update_configuration, Api.NUMBERS),
-    ),
+    *_callback_configuration_routes(_N, Api.NUMBERS),
     Route(f"{_N}/activeNumbers/<segment:phone_number>/emergencyAddress", "GET", emergency.get),
     Route(f"{_N}/activeNumbers/<segment:phone_number>/emergencyAddress:validate", "POST", emergency.validate),
     Route(
@@ -85,16 +85,7 @@ ROUTES: tuple[Route, ...] = (
     Route(f"{_I}/importedNumbers/<segment:phone_number>", "GET", imported.get_imported, _FLAT),
     Route(f"{_I}/importedNumbers/<segment:phone_number>", "PATCH", imported.update_imported, _FLAT),
     Route(f"{_I}/importedNumbers/<segment:phone_number>", "DELETE", imported.delete_imported, _FLAT),
-    Route(
-        f"{_I}/callbackConfiguration",
-        "GET",
-        functools.partial(callback_configuration.get_configuration, Api.IMPORTED),
-    ),
-    Route(
-        f"{_I}/callbackConfiguration",
-        "PATCH",
-        functools.partial(callback_configuration.update_configuration, Api.IMPORTED),
-    ),
+    *_callback_configuration_routes(_I, Api.IMPORTED),
 )
 
 

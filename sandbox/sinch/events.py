@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sandbox.sinch.callbacks import Api, CallbackDispatcher, EventTarget, event_payload
+from sandbox.sinch.models import ActiveNumber, ImportedNumber
 from sandbox.sinch.state import SandboxState
 
 
@@ -13,12 +14,17 @@ class EventPublisher:
         self._default_url = default_url
 
     def publish(
-        self, target: EventTarget, event_type: str, status: str = "SUCCEEDED", failure_code: str | None = None
+        self,
+        api: Api,
+        number: ActiveNumber | ImportedNumber,
+        event_type: str,
+        status: str = "SUCCEEDED",
+        failure_code: str | None = None,
     ) -> None:
-        url = target.callback_url or self._default_url
+        url = number.callback_url or self._default_url
         if not url:
             return
-        project = self._state.project(target.project_id)
-        secret = project.numbers_hmac_secret if target.api is Api.NUMBERS else project.imported_hmac_secret
-        payload = event_payload(target, event_type, status, failure_code)
-        self._dispatcher.send(url, payload, secret)
+        project = self._state.project(number.project_id)
+        secret = project.numbers_hmac_secret if api is Api.NUMBERS else project.imported_hmac_secret
+        target = EventTarget(api, number.project_id, number.phone_number, number.callback_url)
+        self._dispatcher.send(url, event_payload(target, event_type, status, failure_code), secret)

@@ -12,17 +12,17 @@ from typing import Any
 
 from sandbox.sinch import views
 from sandbox.sinch.backend import Backend, Call
-from sandbox.sinch.callbacks import Api, EventTarget
+from sandbox.sinch.callbacks import Api
 from sandbox.sinch.errors import ApiError, Violations, invalid_field, not_found
 from sandbox.sinch.linking import Change, SmsDecision, decide_sms
 from sandbox.sinch.models import ImportedNumber, Track, TrackState
-from sandbox.sinch.paging import SortKey, paginate
+from sandbox.sinch.paging import SortKey, page_body, paginate
 from sandbox.sinch.phone import is_valid_for_region
 from sandbox.sinch.validation import (
     callback_url,
     json_object,
-    number_pattern,
     page_size,
+    query_number_pattern,
     require_e164,
     sms_request,
     string_field,
@@ -47,13 +47,7 @@ def list_imported(backend: Backend, call: Call) -> dict[str, Any]:
     plan = call.query.get("servicePlanId")
     campaign = call.query.get("campaignId")
     region = call.query.get("regionCode")
-    pattern = number_pattern(
-        call.query.get("numberPattern.pattern"),
-        call.query.get("numberPattern.searchPattern"),
-        SEARCH_PATTERNS,
-        violations,
-        "numberPattern.",
-    )
+    pattern = query_number_pattern(call.query, SEARCH_PATTERNS, violations)
     size = page_size(call.query, violations)
     order_by = call.query.get("orderBy") or "phoneNumber"
     if order_by not in _ORDERINGS:
@@ -69,11 +63,7 @@ def list_imported(backend: Backend, call: Call) -> dict[str, Any]:
             and (pattern is None or pattern.matches(number.phone_number))
         ]
         page = paginate(matching, _ORDERINGS[order_by], order_by, size, call.query.get("pageToken"))
-        return {
-            "importedNumbers": [views.imported_number(number) for number in page.items],
-            "nextPageToken": page.next_page_token,
-            "totalSize": page.total_size,
-        }
+        return page_body("importedNumbers", page, views.imported_number)
 
 
 def import_number(backend: Backend, call: Call) -> dict[str, Any]:
@@ -151,7 +141,7 @@ def delete_imported(backend: Backend, call: Call) -> dict[str, Any]:
     with backend.state.lock:
         number = _imported(backend, call)
         del backend.state.project(call.project_id).imported[number.phone_number]
-        _publish(backend, number, "DELETE")
+        backend.events.publish(Api.IMPORTED, number, "DELETE")
         return {}
 
 
@@ -180,17 +170,12 @@ def _apply_sms(backend: Backend, number: ImportedNumber, decision: SmsDecision) 
         backend.provisioner.start_imported(number)
         return
     if change in (Change.UNLINK, Change.UNLINK_CAMPAIGN) and number.campaign_id:
-        _publish(backend, number, "UNLINK_TO_10DLC_CAMPAIGN")
+        backend.events.publish(Api.IMPORTED, number, "UNLINK_TO_10DLC_CAMPAIGN")
         number.campaign_track = Track(number.campaign_id, TrackState.DONE, now, operation="DEPROVISIONING")
         number.campaign_id = ""
     if change is Change.UNLINK:
         if number.service_plan_id:
-            _publish(backend, number, "DEPROVISIONING_TO_SMS_PLATFORM")
+            backend.events.publish(Api.IMPORTED, number, "DEPROVISIONING_TO_SMS_PLATFORM")
             number.sms_track = Track(number.service_plan_id, TrackState.DONE, now, operation="DEPROVISIONING")
         number.service_plan_id = ""
         number.job = None
-
-
-def _publish(backend: Backend, number: ImportedNumber, event_type: str) -> None:
-    target = EventTarget(Api.IMPORTED, number.project_id, number.phone_number, number.callback_url)
-    backend.events.publish(target, event_type)

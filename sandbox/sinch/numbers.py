@@ -8,19 +8,19 @@ from typing import Any
 
 from sandbox.sinch import views
 from sandbox.sinch.backend import Backend, Call
-from sandbox.sinch.callbacks import Api, EventTarget
+from sandbox.sinch.callbacks import Api
 from sandbox.sinch.errors import Violations, invalid_field, not_found
 from sandbox.sinch.linking import Change, SmsDecision, SmsRequest, VoiceRequest, decide_sms, decide_voice
 from sandbox.sinch.models import ActiveNumber, AvailableNumber, Capability, NumberType
-from sandbox.sinch.paging import SortKey, paginate
+from sandbox.sinch.paging import SortKey, page_body, paginate
 from sandbox.sinch.validation import (
-    NumberPattern,
     callback_url,
     capabilities,
     enum_value,
     json_object,
     number_pattern,
     page_size,
+    query_number_pattern,
     require_e164,
     sms_request,
     string_field,
@@ -60,7 +60,7 @@ def list_available(backend: Backend, call: Call) -> dict[str, Any]:
     if raw_type is None:
         violations.add("type", "Required")
     wanted = capabilities(call.query.getlist("capabilities"), "capabilities", violations)
-    pattern = _pattern(call, violations)
+    pattern = query_number_pattern(call.query, SEARCH_PATTERNS, violations)
     size = _search_size(call, violations)
     violations.raise_if_any()
     assert region is not None and number_type is not None  # guaranteed by the violations above
@@ -140,7 +140,7 @@ def list_active(backend: Backend, call: Call) -> dict[str, Any]:
     raw_type = call.query.get("type")
     number_type = enum_value(NumberType, raw_type, "type", violations) if raw_type else None
     wanted = capabilities(call.query.getlist("capability"), "capability", violations)
-    pattern = _pattern(call, violations)
+    pattern = query_number_pattern(call.query, SEARCH_PATTERNS, violations)
     size = page_size(call.query, violations)
     order_by = call.query.get("orderBy") or "phoneNumber"
     if order_by not in ("phoneNumber", "displayName"):
@@ -156,11 +156,7 @@ def list_active(backend: Backend, call: Call) -> dict[str, Any]:
             and (pattern is None or pattern.matches(number.phone_number))
         ]
         page = paginate(matching, _active_sort_key(order_by), order_by, size, call.query.get("pageToken"))
-        return {
-            "activeNumbers": [views.active_number(number) for number in page.items],
-            "nextPageToken": page.next_page_token,
-            "totalSize": page.total_size,
-        }
+        return page_body("activeNumbers", page, views.active_number)
 
 
 def get_active(backend: Backend, call: Call) -> dict[str, Any]:
@@ -226,16 +222,6 @@ def _available_offer(backend: Backend, phone_number: str) -> AvailableNumber:
     if offer is None or not backend.state.inventory.is_available(phone_number):
         raise not_found("AvailableNumber", phone_number)
     return offer
-
-
-def _pattern(call: Call, violations: Violations) -> NumberPattern | None:
-    return number_pattern(
-        call.query.get("numberPattern.pattern"),
-        call.query.get("numberPattern.searchPattern"),
-        SEARCH_PATTERNS,
-        violations,
-        "numberPattern.",
-    )
 
 
 def _search_size(call: Call, violations: Violations) -> int:
@@ -312,15 +298,15 @@ def _apply_sms(backend: Backend, number: ActiveNumber, decision: SmsDecision) ->
     elif decision.change is Change.UNLINK:
         _unlink_sms(backend, number)
     elif decision.change is Change.UNLINK_CAMPAIGN:
-        _publish(backend, number, "DEPROVISIONING_FROM_CAMPAIGN")
+        backend.events.publish(Api.NUMBERS, number, "DEPROVISIONING_FROM_CAMPAIGN")
         number.sms.campaign_id = ""
 
 
 def _unlink_sms(backend: Backend, number: ActiveNumber) -> None:
     if number.sms.campaign_id:
-        _publish(backend, number, "DEPROVISIONING_FROM_CAMPAIGN")
+        backend.events.publish(Api.NUMBERS, number, "DEPROVISIONING_FROM_CAMPAIGN")
     if number.sms.service_plan_id:
-        _publish(backend, number, "DEPROVISIONING_FROM_SMS_PLATFORM")
+        backend.events.publish(Api.NUMBERS, number, "DEPROVISIONING_FROM_SMS_PLATFORM")
     number.sms.service_plan_id = ""
     number.sms.campaign_id = ""
     number.sms.job = None
@@ -328,12 +314,7 @@ def _unlink_sms(backend: Backend, number: ActiveNumber) -> None:
 
 def _unlink_voice(backend: Backend, number: ActiveNumber) -> None:
     if number.voice.target:
-        _publish(backend, number, "DEPROVISIONING_FROM_VOICE_PLATFORM")
+        backend.events.publish(Api.NUMBERS, number, "DEPROVISIONING_FROM_VOICE_PLATFORM")
     number.voice.target = ""
     number.voice.job = None
     number.voice.last_updated = views.utc_now()
-
-
-def _publish(backend: Backend, number: ActiveNumber, event_type: str) -> None:
-    target = EventTarget(Api.NUMBERS, number.project_id, number.phone_number, number.callback_url)
-    backend.events.publish(target, event_type)

@@ -12,7 +12,7 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sandbox.sinch.errors import invalid_field
 
@@ -37,6 +37,15 @@ def paginate(
     # The last page has an empty token, as protobuf-generated APIs send it.
     next_token = _encode(order_by, key(page[-1])) if more else ""
     return Page(page, next_token, len(ordered))
+
+
+def page_body(name: str, page: Page[T], view: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
+    """A list endpoint's answer: the page's items as `view` shows them under `name`, then where to go on."""
+    return {
+        name: [view(item) for item in page.items],
+        "nextPageToken": page.next_page_token,
+        "totalSize": page.total_size,
+    }
 
 
 def _after(ordered: list[T], key: Callable[[T], SortKey], after: list[str | int]) -> list[T]:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from sandbox.sinch.callbacks import Api, EventTarget
+from sandbox.sinch.callbacks import Api
 from sandbox.sinch.changes import ChangeSignal
 from sandbox.sinch.events import EventPublisher
 from sandbox.sinch.models import (
@@ -265,8 +265,7 @@ class Provisioner:
             number.job = None
 
     def _publisher(self, api: Api, number: ActiveNumber | ImportedNumber) -> _Publish:
-        target = EventTarget(api, number.project_id, number.phone_number, number.callback_url)
-        return functools.partial(self._events.publish, target)
+        return functools.partial(self._events.publish, api, number)
 
 
 def _is_campaign_failure(job: Job, error_codes: list[str]) -> bool:

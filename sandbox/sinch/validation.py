@@ -146,6 +146,19 @@ def number_pattern(
     return NumberPattern(digits, search_pattern or "START")
 
 
+def query_number_pattern(
+    query: MultiDict[str, str], allowed: tuple[str, ...], violations: Violations
+) -> NumberPattern | None:
+    """The `numberPattern.pattern` / `numberPattern.searchPattern` query parameters of a search or list."""
+    return number_pattern(
+        query.get("numberPattern.pattern"),
+        query.get("numberPattern.searchPattern"),
+        allowed,
+        violations,
+        "numberPattern.",
+    )
+
+
 def page_size(query: MultiDict[str, str], violations: Violations, name: str = "pageSize") -> int:
     raw = query.get(name)
     if raw is None or raw == "":

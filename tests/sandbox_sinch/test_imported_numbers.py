@@ -9,7 +9,7 @@ import httpx
 
 from sandbox.sinch import RunningSandbox
 from sandbox.sinch.callbacks import sign
-from tests.sandbox_sinch.conftest import CallbackReceiver
+from tests.sandbox_sinch.callback_receiver import CallbackReceiver
 from tests.spec_schemas import assert_matches_schema, assert_response_matches_spec
 
 US_NUMBER = "+12065550142"

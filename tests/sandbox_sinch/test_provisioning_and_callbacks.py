@@ -14,9 +14,9 @@ import pytest
 
 from sandbox.sinch import RunningSandbox
 from sandbox.sinch.callbacks import sign
+from tests.sandbox_sinch.callback_receiver import CallbackReceiver
 from tests.sandbox_sinch.conftest import (
     PROJECT,
-    CallbackReceiver,
     client_for,
     field_violations,
     first_available,

@@ -13,8 +13,8 @@ from bot.sinch import (
     verify_signature,
 )
 from sandbox.sinch import RunningSandbox
+from tests.sandbox_sinch.callback_receiver import CallbackReceiver
 from tests.sinch_client.builders import fictional_us_number, import_request, rent_sms_number
-from tests.sinch_client.conftest import CallbackReceiver
 
 NUMBERS_SECRET = "numbers-callback-secret-0123456789ab"
 IMPORTED_SECRET = "imported-callback-secret-0123456789a"

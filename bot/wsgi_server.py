@@ -6,6 +6,7 @@ tests alike (port 0 picks a free port).
 
 from __future__ import annotations
 
+import socket
 import threading
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -22,17 +23,23 @@ class BackgroundServer:
     def __init__(
         self, app: WSGIApplication, host: str = "127.0.0.1", port: int = 0, threads: int = 8
     ) -> None:
-        self._server: Any = create_server(
-            app,
-            host=host,
-            port=port,
-            threads=threads,
-            # A 2-core machine answering bursts of callbacks: never refuse a connection we could queue.
-            backlog=1024,
-            connection_limit=1000,
-            channel_timeout=30,
-            ident="numbot",
-        )
+        # Bound here first: if the port is taken, nothing else (waitress' worker threads, its wake-up pipe)
+        # has been created yet that would leak.
+        listener = _bind(host, port)
+        try:
+            self._server: Any = create_server(
+                app,
+                sockets=[listener],
+                threads=threads,
+                # A 2-core machine answering bursts of callbacks: never refuse a connection we could queue.
+                backlog=1024,
+                connection_limit=1000,
+                channel_timeout=30,
+                ident="numbot",
+            )
+        except BaseException:
+            listener.close()
+            raise
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"wsgi-{self.port}", daemon=True)
 
@@ -83,3 +90,15 @@ class BackgroundServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    listener = socket.socket(family, kind, protocol)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+    except OSError:
+        listener.close()
+        raise
+    return listener

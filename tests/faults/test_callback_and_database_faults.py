@@ -87,6 +87,12 @@ class FlakyReceiver:
             assert self._changed.wait_for(lambda: len(self.answers) >= count, timeout), self.answers
             return list(self.answers)
 
+    def wait_for_answer(self, answer: str, timeout: float = 10.0) -> list[str]:
+        """Every answer up to and including the first `answer`."""
+        with self._changed:
+            assert self._changed.wait_for(lambda: answer in self.answers, timeout), self.answers
+            return self.answers[: self.answers.index(answer) + 1]
+
 
 @dataclass
 class CallbackWorld:
@@ -172,7 +178,9 @@ def test_a_callback_refused_while_the_database_is_locked_is_stored_on_redelivery
         [refused] = impatient_store.receiver.wait_for_answers(1)
         assert refused == "raised: database is locked"
 
-    assert impatient_store.receiver.wait_for_answers(2)[1] == "200 OK"
+    # Sinch retries on its own schedule: one or more retries may still meet the lock before it is released.
+    *turned_away, _stored = impatient_store.receiver.wait_for_answer("200 OK")
+    assert set(turned_away) == {"raised: database is locked"}
     assert_told_once(world, phone_number)
 
 

@@ -136,29 +136,37 @@ def world_with_recorder(tmp_path: Path) -> Iterator[tuple[World, CallbackRecorde
             yield world, recorder
 
 
-def test_an_unanswered_rent_stays_executing_until_sinch_is_read_back(
-    world_with_recorder: tuple[World, CallbackRecorder],
-) -> None:
-    world, sinch_finished = world_with_recorder
+def approve_a_rent_sinch_answers_too_late(world: World) -> str:
+    """Approve a rent that Sinch performs only after the bot's (impatient) client gave up waiting."""
     impatient(world)
     phone_number = sms_number_for_sale(world.sinch)
     card = request_rent(world.slack, phone_number)
     world.sinch.faults.latency_seconds = TIMEOUT_SECONDS * 2
-
     acked(world.approver.click(card, ids.APPROVE))
+    return phone_number
+
+
+def settle_stuck_request_later(world: World) -> None:
+    """The stuck-request reconciler, run once the request has been executing for long, records the rent."""
+    [request] = requests.find_requests(world.services.store)
+    assert request.state == "executing"  # not "failed": the bot does not guess
+    later = replace(world.services, clock=lambda: request.updated_at + watcher.STUCK_AFTER * 2)
+    assert watcher.reconcile_executing(later) == 1
+    reply_under(world.slack, card_in_state(world.slack, "done"), "is done")
+    assert calls_to(world, ":rent", "POST") == 1
+
+
+def test_an_unanswered_rent_stays_executing_until_sinch_is_read_back(
+    world_with_recorder: tuple[World, CallbackRecorder],
+) -> None:
+    world, sinch_finished = world_with_recorder
+    approve_a_rent_sinch_answers_too_late(world)
 
     card_in_state(world.slack, "executing")
     assert sinch_finished.arrived.wait(timeout=10)  # Sinch did rent it, after the bot stopped listening
     world.sinch.faults.latency_seconds = 0
-    [request] = requests.find_requests(world.services.store)
-    assert request.state == "executing"  # not "failed": the bot does not guess
-    later = replace(world.services, clock=lambda: request.updated_at + watcher.STUCK_AFTER * 2)
 
-    assert watcher.reconcile_executing(later) == 1
-
-    done = card_in_state(world.slack, "done")
-    reply_under(world.slack, done, "is done")
-    assert calls_to(world, ":rent", "POST") == 1
+    settle_stuck_request_later(world)
 
 
 def test_polling_through_an_outage_reports_the_outcome_once_sinch_is_back(world: World) -> None:
@@ -186,24 +194,13 @@ def test_a_read_right_after_a_lost_rent_answer_does_not_declare_it_failed(
     world_with_recorder: tuple[World, CallbackRecorder],
 ) -> None:
     world, sinch_finished = world_with_recorder
-    impatient(world)
-    phone_number = sms_number_for_sale(world.sinch)
-    card = request_rent(world.slack, phone_number)
-    world.sinch.faults.latency_seconds = TIMEOUT_SECONDS * 2
-
-    acked(world.approver.click(card, ids.APPROVE))
+    phone_number = approve_a_rent_sinch_answers_too_late(world)
     # Sinch holds the rent; the bot's read-back after its timeout is answered at once, before the rent.
     assert world.sinch.requests.wait_for(lambda records: any(r.path.endswith(":rent") for r in records))
     world.sinch.faults.latency_seconds = 0
 
     reply_under(world.slack, card_in_state(world.slack, "executing"), "checking with Sinch")
     assert sinch_finished.arrived.wait(timeout=10)
-    [request] = requests.find_requests(world.services.store)
-    assert request.state == "executing"  # a "not found" that early proves nothing
-    later = replace(world.services, clock=lambda: request.updated_at + watcher.STUCK_AFTER * 2)
 
-    assert watcher.reconcile_executing(later) == 1
-
-    reply_under(world.slack, card_in_state(world.slack, "done"), "is done")
-    assert calls_to(world, ":rent", "POST") == 1
+    settle_stuck_request_later(world)  # a "not found" that early proved nothing
     assert calls_to(world, f"/activeNumbers/{phone_number}") >= 2  # read back early, and again later

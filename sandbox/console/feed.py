@@ -83,20 +83,18 @@ def take_snapshot(slack: LocalSlack, users: Sequence[str], channels: Sequence[st
 
 
 def changes(before: Snapshot, after: Snapshot) -> list[Event]:
-    """What a person would notice between two snapshots: new things in posting order, then edits."""
-    new: list[tuple[Decimal, Event]] = []
-    edited: list[Event] = []
+    """What a person would notice between two snapshots, in the order it happened: a new message at its
+    ts, an edit at its `edited_ts` (a card edited before the reply below it reads that way), then modals."""
+    happened: list[tuple[Decimal, Event]] = []
     for (channel, ts), message in after.messages.items():
         old = before.messages.get((channel, ts))
         if old is None or _shows_differently(old, message):
             parent = after.messages.get((channel, message.thread_ts)) if message.thread_ts else None
-            posted = Posted(message, parent, edited=old is not None)
-            (edited.append(posted) if old else new.append((Decimal(ts), posted)))
+            happened.append((_changed_at(message, old), Posted(message, parent, edited=old is not None)))
     for (user, ts), message in after.ephemerals.items():
         old = before.ephemerals.get((user, ts))
         if old is None or _shows_differently(old, message):
-            whispered = Whispered(user, message, edited=old is not None)
-            (edited.append(whispered) if old else new.append((Decimal(ts), whispered)))
+            happened.append((_changed_at(message, old), Whispered(user, message, edited=old is not None)))
     modals: list[Event] = [
         ModalClosed(view) for view_id, view in before.views.items() if view_id not in after.views
     ]
@@ -104,7 +102,12 @@ def changes(before: Snapshot, after: Snapshot) -> list[Event]:
         old_view = before.views.get(view_id)
         if old_view != view:
             modals.append(ModalShown(view, updated=old_view is not None))
-    return [event for _, event in sorted(new, key=lambda pair: pair[0])] + edited + modals
+    return [event for _, event in sorted(happened, key=lambda pair: pair[0])] + modals
+
+
+def _changed_at(message: Message, old: Message | None) -> Decimal:
+    """A message new since the last look shows where it was posted, even if it was edited since."""
+    return Decimal(message.ts if old is None or message.edited_ts is None else message.edited_ts)
 
 
 def _shows_differently(old: Message, new: Message) -> bool:

@@ -49,7 +49,7 @@ class Conversations:
     def update(self, channel: str, ts: str, text: str | None, blocks: list[JsonDict] | None) -> Message:
         """Fields left out keep their value, like chat.update; the old version goes to `edits`."""
         old = self.get(channel, ts)
-        updated = _edited(old, text, blocks)
+        updated = _edited(old, text, blocks, self._next_ts())
         self._messages[(channel, ts)] = updated
         return updated
 
@@ -89,7 +89,7 @@ class Conversations:
         seen = self._ephemerals.get(user_id, [])
         for index, message in enumerate(seen):
             if message.ts == ts:
-                seen[index] = _edited(message, text, blocks)
+                seen[index] = _edited(message, text, blocks, self._next_ts())
 
     def delete_ephemeral(self, user_id: str, ts: str) -> None:
         self._ephemerals[user_id] = [
@@ -112,10 +112,11 @@ class Conversations:
         return self._messages.get((channel, ts))
 
 
-def _edited(old: Message, text: str | None, blocks: list[JsonDict] | None) -> Message:
+def _edited(old: Message, text: str | None, blocks: list[JsonDict] | None, edited_ts: str) -> Message:
     return dataclasses.replace(
         old,
         text=old.text if text is None else text,
         blocks=old.blocks if blocks is None else blocks,
         edits=[*old.edits, dataclasses.replace(old, edits=[])],
+        edited_ts=edited_ts,
     )

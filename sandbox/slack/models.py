@@ -72,6 +72,8 @@ class Message:
     replies: list[Message] = field(default_factory=list)
     edits: list[Message] = field(default_factory=list)
     """Earlier versions, oldest first, one per chat.update (or replace_original)."""
+    edited_ts: str | None = None
+    """When the latest edit landed, on the workspace's ts clock (Slack's `edited.ts`)."""
     ephemeral: bool = False
 
     def buttons(self) -> list[PlacedElement]:
@@ -94,6 +96,8 @@ class Message:
             payload["bot_id"] = bot_id
         if self.thread_ts is not None:
             payload["thread_ts"] = self.thread_ts
+        if self.edited_ts is not None:
+            payload["edited"] = {"user": self.user, "ts": self.edited_ts}
         return payload
 
 

@@ -71,6 +71,23 @@ def test_an_edit_is_noticed_once_and_an_unchanged_message_not_at_all() -> None:
     assert changes(snapshot([card]), snapshot([card], calls=3)) == []
 
 
+def test_an_edit_and_a_new_reply_between_two_looks_read_in_the_order_they_happened() -> None:
+    card = message("100.000002", "waiting for approval")
+    approved = dataclasses.replace(card, text="approved and done", edited_ts="100.000020")
+    reply = message("100.000021", "provisioning started", thread_ts=card.ts)
+    earlier_reply = message("100.000019", "renting now", thread_ts=card.ts)
+
+    assert changes(snapshot([card]), snapshot([reply, approved])) == [
+        Posted(approved, None, edited=True),
+        Posted(reply, approved, edited=False),
+    ]
+    assert changes(snapshot([card]), snapshot([reply, earlier_reply, approved])) == [
+        Posted(earlier_reply, approved, edited=False),
+        Posted(approved, None, edited=True),
+        Posted(reply, approved, edited=False),
+    ]
+
+
 def test_modals_opening_changing_and_closing() -> None:
     loading, form, other = modal("V1", "Loading"), modal("V1", "Release", "H2"), modal("V2", "Other")
     with_errors = dataclasses.replace(form, errors={"reason": "Too short"})

@@ -123,3 +123,13 @@ def test_updating_an_unknown_message_fails(slack: LocalSlack, client: WebClient)
         api_error(lambda: client.chat_update(channel=OPS, ts="1.000001", text="x")).response["error"]
         == "message_not_found"
     )
+
+
+def test_an_edit_keeps_the_ts_and_records_when_it_landed(slack: LocalSlack, client: WebClient) -> None:
+    card = client.chat_postMessage(channel=OPS, text="waiting")["ts"]
+    reply = client.chat_postMessage(channel=OPS, text="noted", thread_ts=card)["ts"]
+    client.chat_update(channel=OPS, ts=card, text="done")
+
+    edited = slack.messages(OPS)[0]
+    assert (edited.ts, edited.text, [old.text for old in edited.edits]) == (card, "done", ["waiting"])
+    assert edited.edited_ts is not None and float(edited.edited_ts) > float(reply)

@@ -67,9 +67,13 @@ class Notifier:
         self._warned_channels: set[str] = set()
 
     def post(self, message: OutboxMessage) -> int:
-        """Queue a message (durably) and wake the delivery thread; returns the outbox id."""
+        """Queue a message (durably) and wake the delivery thread; returns the outbox id.
+
+        Inside the caller's transaction the message commits (or rolls back) with the state change it
+        announces, and the delivery thread is woken once it has committed.
+        """
         outbox_id = outbox.enqueue(self._store, message, self._clock())
-        self.kick()
+        self._store.after_commit(self.kick)
         return outbox_id
 
     def kick(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -62,17 +62,45 @@ class Store:
         (busy timeout) instead of failing with SQLITE_BUSY when it first writes.
         """
         db = self.db
+        pending = self._after_commit()
         if db.conn.in_transaction:
-            with db.atomic():
-                yield db
+            registered = len(pending)
+            try:
+                with db.atomic():
+                    yield db
+            except BaseException:
+                del pending[registered:]
+                raise
             return
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
             db.execute("COMMIT")
         except BaseException:
+            pending.clear()
             db.rollback()
             raise
+        callbacks = list(pending)
+        pending.clear()
+        for callback in callbacks:
+            callback()
+
+    def after_commit(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the calling thread's transaction commits, or at once outside a transaction.
+
+        For wake-ups that must not run ahead of the data they announce: a thread woken before the commit
+        would look, find nothing yet, and go back to sleep. A rolled-back block drops its callbacks.
+        """
+        if self.db.conn.in_transaction:
+            self._after_commit().append(callback)
+        else:
+            callback()
+
+    def _after_commit(self) -> list[Callable[[], object]]:
+        pending: list[Callable[[], object]] | None = getattr(self._local, "after_commit", None)
+        if pending is None:
+            pending = self._local.after_commit = []
+        return pending
 
     def close(self) -> None:
         """Close the calling thread's connection; the next use opens a fresh one."""

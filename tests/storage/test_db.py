@@ -91,6 +91,36 @@ def test_nested_transaction_failure_rolls_back_only_the_inner_block(store: Store
     assert [row["name"] for row in store.db["leases"].rows] == ["outer"]
 
 
+def test_after_commit_callbacks_run_once_the_outermost_transaction_commits(store: Store) -> None:
+    ran: list[str] = []
+
+    store.after_commit(lambda: ran.append("outside"))
+    assert ran == ["outside"]
+    with store.transaction():
+        store.after_commit(lambda: ran.append("outer"))
+        with store.transaction():
+            store.after_commit(lambda: ran.append("inner"))
+        assert ran == ["outside"]  # nothing runs before the data it announces is visible
+    assert ran == ["outside", "outer", "inner"]
+
+
+def test_after_commit_callbacks_of_a_rolled_back_block_never_run(store: Store) -> None:
+    ran: list[str] = []
+
+    with store.transaction():
+        store.after_commit(lambda: ran.append("kept"))
+        with pytest.raises(RuntimeError), store.transaction():
+            store.after_commit(lambda: ran.append("inner, rolled back"))
+            raise RuntimeError("inner step failed")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.after_commit(lambda: ran.append("outer, rolled back"))
+        raise RuntimeError("workflow failed")
+    with store.transaction():
+        pass
+
+    assert ran == ["kept"]
+
+
 def test_close_gives_the_thread_a_fresh_connection_next_time(store: Store) -> None:
     before = store.db
     store.close()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from bot import approvals
 from bot.blocks import section, to_dicts, with_sandbox_note
@@ -48,6 +49,8 @@ DIGEST_KEY = "provisioning"
 # A number's parts, or None when Sinch no longer has it.
 NumberState = list[PartStatus] | None
 GroupKey = tuple[EventApi, str | None, str | None]
+# A stored callback's outcome, and what handling it does once it is marked handled.
+_Plan = tuple[str, Callable[[], None] | None]
 
 
 def backoff(checks: int) -> timedelta:
@@ -104,13 +107,19 @@ def _process_event_batch(services: Services) -> int:
     handled = 0
     for stored in events.unprocessed(services.store, limit=EVENT_BATCH):
         try:
-            outcome = _handle_event(services, stored)
+            outcome, effect = _plan_event(services, stored)
         except SinchError as error:
             # Reading the state back failed: leave the event for the next run rather than guess.
             log.warning("callback %s kept for later: %s", stored.event_id, error)
             continue
-        if events.mark_processed(services.store, stored.event_id, outcome, services.clock()):
-            handled += 1
+        # Marking the event and what it causes commit together: a second worker handling the same event
+        # (or a crash in between) can neither report it twice nor mark it handled without reporting it.
+        with services.store.transaction():
+            if not events.mark_processed(services.store, stored.event_id, outcome, services.clock()):
+                continue
+            if effect is not None:
+                effect()
+        handled += 1
     return handled
 
 
@@ -185,18 +194,36 @@ def _read_one(services: Services, api: EventApi, phone_number: str) -> NumberSta
 
 def _settle_from_state(services: Services, watch: Watch, state: NumberState) -> bool:
     """Settle and report the watch if the state is final; False while provisioning is still running."""
-    if state is None:
-        outcome = "gone"
-        message = report_gone(watch.phone_number, request_id=watch.request_id, sandbox=services.sandbox)
-    else:
-        settled = settlement(watch.phone_number, state, watch.what)
-        if settled is None:
-            return False
-        outcome = settled.outcome
-        message = report(settled, request_id=watch.request_id, sandbox=services.sandbox)
-    if watches.settle(services.store, watch.phone_number, watch.api, outcome, services.clock()):
-        _tell(services, watch.request_id, message)
+    final = _final(services, watch.phone_number, watch.what, state, request_id=watch.request_id)
+    if final is None:
+        return False
+    _settle(services, watch, final)
     return True
+
+
+@dataclass(frozen=True)
+class _Final:
+    outcome: str
+    report: Report
+
+
+def _final(
+    services: Services, phone_number: str, watched: str, state: NumberState, *, request_id: str | None
+) -> _Final | None:
+    """How the watched parts ended, or None while any of them is still provisioning."""
+    if state is None:
+        return _Final("gone", report_gone(phone_number, request_id=request_id, sandbox=services.sandbox))
+    settled = settlement(phone_number, state, watched)
+    if settled is None:
+        return None
+    return _Final(settled.outcome, report(settled, request_id=request_id, sandbox=services.sandbox))
+
+
+def _settle(services: Services, watch: Watch, final: _Final) -> None:
+    """Record the outcome and queue its messages together; a poll and a callback racing report once."""
+    with services.store.transaction():
+        if watches.settle(services.store, watch.phone_number, watch.api, final.outcome, services.clock()):
+            _tell(services, watch.request_id, final.report)
 
 
 def _tell(services: Services, request_id: str | None, message: Report) -> None:
@@ -232,33 +259,41 @@ def _reschedule(services: Services, pending: Iterable[Watch]) -> None:
         watches.reschedule(services.store, watch.phone_number, watch.api, now + backoff(watch.checks + 1))
 
 
-def _handle_event(services: Services, stored: StoredEvent) -> str:
+def _plan_event(services: Services, stored: StoredEvent) -> _Plan:
+    """What a stored callback means: its outcome, and what to do once it is marked handled.
+
+    Sinch is read here, outside any transaction, so no database lock is held across an HTTP call.
+    """
     try:
         event = parse(stored.raw_body)
     except MalformedEventError:
-        return "malformed"
+        return "malformed", None
     if event.resource_type is ResourceType.NUMBER_ORDER or not event.resource_id:
-        return "ignored: not about a number"
+        return "ignored: not about a number", None
     api = api_of(event)
     watch = watches.get_watch(services.store, event.resource_id, api)
     if watch is not None and watch.settled_at is not None:
-        return f"already settled: {watch.outcome}"
+        return f"already settled: {watch.outcome}", None
     state = _read_one(services, api, event.resource_id)
-    if watch is not None:
-        return "settled" if _settle_from_state(services, watch, state) else "still pending"
-    _tell_unrequested(services, event.resource_id, f"{event.event_type} {event.status}", state)
-    return "reported: not requested by numbot"
+    if watch is None:
+        return _plan_unrequested(services, event.resource_id, f"{event.event_type} {event.status}", state)
+    final = _final(services, watch.phone_number, watch.what, state, request_id=watch.request_id)
+    if final is None:
+        return "still pending", None
+    return "settled", partial(_settle, services, watch, final)
 
 
-def _tell_unrequested(services: Services, phone_number: str, what: str, state: NumberState) -> None:
+def _plan_unrequested(services: Services, phone_number: str, what: str, state: NumberState) -> _Plan:
+    every_part = ",".join(dict.fromkeys(part.part for part in state or []))
+    final = _final(services, phone_number, every_part, state, request_id=None)
+    if final is None:
+        return "still running: not requested by numbot", None  # its final event will come
+    return "reported: not requested by numbot", partial(
+        _tell_unrequested, services, phone_number, what, final
+    )
+
+
+def _tell_unrequested(services: Services, phone_number: str, what: str, final: _Final) -> None:
     """Sinch changed a number numbot did not ask about: say so, with its current state from the API."""
-    if state is None:
-        message = report_gone(phone_number, request_id=None, sandbox=services.sandbox)
-    else:
-        names = {part.part for part in state}
-        settled = settlement(phone_number, state, ",".join(names))
-        if settled is None:
-            return  # still running: the final event will come, or an admin can look it up
-        message = report(settled, request_id=None, sandbox=services.sandbox)
     log.info("Sinch event %s for %s, which numbot did not request", what, phone_number)
-    _tell(services, None, message)
+    _tell(services, None, final.report)

@@ -19,6 +19,7 @@ from bot.services import Services
 from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
 from sandbox.slack import LocalSlack, Message, RateLimits, SlackChannel, SlackUser, View
 from sandbox.slack.driver import SlackUserDriver
+from storage import Store
 
 T = TypeVar("T")
 
@@ -200,3 +201,18 @@ def open_modal(world: World, user: SlackUserDriver, text: str, callback_id: str)
             (view for view in slack.views(user.user_id) if view.callback_id == callback_id), None
         )
     )
+
+
+@contextmanager
+def outbox_refusing_rows(store: Store) -> Iterator[None]:
+    """While inside, the calling thread's connection cannot queue a message (a full disk, say): the
+    statement fails with 'disk full' after whatever the same transaction wrote before it."""
+    db = store.db
+    db.execute(
+        """CREATE TEMP TRIGGER outbox_refuses BEFORE INSERT ON outbox
+           BEGIN SELECT RAISE(ABORT, 'disk full'); END"""
+    )
+    try:
+        yield
+    finally:
+        db.execute("DROP TRIGGER outbox_refuses")

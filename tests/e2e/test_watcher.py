@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot import approvals
+from bot import approvals, watcher
 from bot.approvals import Executor, Outcome
 from bot.policy import RequestState
 from bot.provisioning import watch_if_pending
+from bot.scheduler import LEASE_NAME, LEASE_SECONDS
 from bot.services import Services
-from bot.sinch import Capability, NumberType, SmsConfiguration, UpdateActiveNumber
+from bot.sinch import (
+    ActiveNumber,
+    BasicAuth,
+    Capability,
+    NumberType,
+    SinchClient,
+    SmsConfiguration,
+    UpdateActiveNumber,
+)
 from bot.watcher import MAX_BACKOFF, backoff
-from storage import Store, outbox, requests, watches
+from sandbox.sinch import RunningSandbox
+from storage import Store, events, leases, outbox, requests, watches
 from storage.outbox import OutboxMessage
 from storage.requests import Request
 from tests.e2e.provisioning_world import (
@@ -25,7 +38,7 @@ from tests.e2e.provisioning_world import (
     submit_rent,
     thread_reply,
 )
-from tests.harness import ALERTS, PROJECT_ID
+from tests.harness import ALERTS, PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET, outbox_refusing_rows
 
 POLL = "poll-provisioning"
 
@@ -208,3 +221,82 @@ def _stuck_request(services: Services, number: str) -> Request:
 
 def _never_called(services: Services, request: Request) -> Outcome:
     raise AssertionError("a stuck request must be reconciled, not executed again")
+
+
+def test_an_outcome_whose_message_could_not_be_queued_is_not_settled_and_is_reported_next_poll(
+    clocked: ClockedWorld,
+) -> None:
+    world, services = clocked.world, clocked.world.services
+    [number] = sms_capable(clocked, 1)
+    start_provisioning(services, [number])
+    world.sinch.complete_provisioning(number)
+    clocked.clock.advance(timedelta(seconds=11))
+
+    # The outbox row cannot be written right after the watch was marked settled.
+    with outbox_refusing_rows(services.store), pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        watcher.poll_once(services)
+
+    watch = watches.get_watch(services.store, number, "numbers")
+    assert watch is not None and watch.settled_at is None
+    world.runtime.scheduler.run_now(POLL)
+    assert "is ready" in channel_message(world, ALERTS.id, number).text
+
+
+class HandsOverOnFirstRead(SinchClient):
+    """A real client whose first number read lets `meanwhile` run before the answer is used: another
+    worker handling the same callback at that very moment."""
+
+    def __init__(self, meanwhile: Callable[[], object], sandbox: RunningSandbox) -> None:
+        super().__init__(
+            PROJECT_ID,
+            BasicAuth(SINCH_KEY_ID, SINCH_KEY_SECRET),
+            numbers_url=sandbox.url,
+            imported_url=sandbox.imported_url,
+        )
+        self._meanwhile: Callable[[], object] | None = meanwhile
+
+    def get_active(self, phone_number: str) -> ActiveNumber:
+        number = super().get_active(phone_number)
+        if self._meanwhile is not None:
+            meanwhile, self._meanwhile = self._meanwhile, None
+            meanwhile()
+        return number
+
+
+def test_two_workers_handling_the_same_callback_at_once_report_it_once(clocked: ClockedWorld) -> None:
+    world, services = clocked.world, clocked.world.services
+    store = services.store
+    with store.transaction():  # a second bot takes over the lease: this bot's own jobs stand aside
+        leases.release(store, LEASE_NAME, world.runtime.scheduler.owner)
+        assert leases.acquire(store, LEASE_NAME, "another-bot", LEASE_SECONDS, services.clock())
+    [number] = world.sinch.state.seed_active_numbers(1, project_id=PROJECT_ID, service_plan_id="plan-x")
+    body = json.dumps(
+        {
+            "eventId": "01twice",
+            "projectId": PROJECT_ID,
+            "resourceId": number,
+            "resourceType": "ACTIVE_NUMBER",
+            "eventType": "PROVISIONING_TO_SMS_PLATFORM",
+            "status": "SUCCEEDED",
+        }
+    )
+    events.store_event(
+        store,
+        event_id="01twice",
+        api="numbers",
+        resource_id=number,
+        resource_type="ACTIVE_NUMBER",
+        event_type="PROVISIONING_TO_SMS_PLATFORM",
+        status="SUCCEEDED",
+        raw_body=body,
+        received_at=services.clock(),
+    )
+    other_worker: list[int] = []
+    sinch = HandsOverOnFirstRead(lambda: other_worker.append(watcher.process_events(services)), world.sinch)
+
+    handled_here = watcher.process_events(dataclasses.replace(services, sinch=sinch))
+
+    assert (other_worker, handled_here) == ([1], 0)
+    channel_message(world, ALERTS.id, number)
+    queued = store.db.execute("SELECT COUNT(*) FROM outbox WHERE text LIKE ?", [f"%{number}%"]).fetchone()[0]
+    assert queued == 1

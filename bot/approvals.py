@@ -89,12 +89,15 @@ def decide(
     verdict = policy.may_approve(services.directory.rules(), request.requester, actor)
     if not verdict.allowed:
         raise UserFacingError(verdict.reason)
-    target = RequestState.APPROVED if approve else RequestState.REJECTED
-    decided = _move(services, request, {RequestState.PENDING}, target, actor, reason=reason)
     if not approve:
-        _reply(services, decided)
-        return decided
-    return _execute(services, decided)
+        with services.store.transaction():
+            rejected = _move(
+                services, request, {RequestState.PENDING}, RequestState.REJECTED, actor, reason=reason
+            )
+            _reply(services, rejected)
+        return rejected
+    approved = _move(services, request, {RequestState.PENDING}, RequestState.APPROVED, actor, reason=reason)
+    return _execute(services, approved)
 
 
 def cancel(services: Services, request_id: str, actor: str) -> Request:
@@ -110,10 +113,11 @@ def expire_due(services: Services) -> int:
     expired = 0
     for request in requests.due_for_expiry(services.store, services.clock()):
         try:
-            moved = _move(services, request, {RequestState.PENDING}, RequestState.EXPIRED, SYSTEM_ACTOR)
+            with services.store.transaction():
+                moved = _move(services, request, {RequestState.PENDING}, RequestState.EXPIRED, SYSTEM_ACTOR)
+                _reply(services, moved)
         except UserFacingError:
             continue  # decided a moment ago by a person: their decision stands
-        _reply(services, moved)
         expired += 1
     return expired
 
@@ -144,20 +148,21 @@ def _execute(services: Services, approved: Request) -> Request:
 def finish(services: Services, executing: Request, outcome: Outcome) -> Request:
     """Record how an executing request ended and tell the approvals channel and the requester."""
     target = RequestState.DONE if outcome.ok else RequestState.FAILED
-    finished = requests.transition(
-        services.store,
-        executing.id,
-        expected={RequestState.EXECUTING},
-        to=target,
-        actor=SYSTEM_ACTOR,
-        now=services.clock(),
-        result=outcome.result,
-        error=None if outcome.ok else outcome.text,
-    )
-    if finished is None:
-        return _reload(services, executing.id)  # the reconciler got there first
-    _update_card(services, finished)
-    _reply(services, finished, outcome.text)
+    with services.store.transaction():  # the new state and the messages saying so commit together
+        finished = requests.transition(
+            services.store,
+            executing.id,
+            expected={RequestState.EXECUTING},
+            to=target,
+            actor=SYSTEM_ACTOR,
+            now=services.clock(),
+            result=outcome.result,
+            error=None if outcome.ok else outcome.text,
+        )
+        if finished is None:
+            return _reload(services, executing.id)  # the reconciler got there first
+        _update_card(services, finished)
+        _reply(services, finished, outcome.text)
     return finished
 
 
@@ -170,18 +175,19 @@ def _move(
     *,
     reason: str | None = None,
 ) -> Request:
-    moved = requests.transition(
-        services.store,
-        request.id,
-        expected=expected,
-        to=target,
-        actor=actor,
-        now=services.clock(),
-        reason=reason,
-    )
-    if moved is None:
-        raise UserFacingError(already_moved(_reload(services, request.id)))
-    _update_card(services, moved)
+    with services.store.transaction():  # the new state and the card showing it commit together
+        moved = requests.transition(
+            services.store,
+            request.id,
+            expected=expected,
+            to=target,
+            actor=actor,
+            now=services.clock(),
+            reason=reason,
+        )
+        if moved is None:
+            raise UserFacingError(already_moved(_reload(services, request.id)))
+        _update_card(services, moved)
     return moved
 
 

@@ -6,12 +6,16 @@ which calls the Sinch sandbox with OAuth2 and posts through its outbox.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot import approvals, ids
+from bot.policy import RequestState
 from bot.sinch.models import Capability, NumberType, RentRequest
 from commands.number_forms import CAMPAIGN_BLOCK, SERVICE_PLAN_BLOCK, VOICE_ID_BLOCK, VOICE_TYPE_BLOCK
 from commands.number_offer import NumberOffer
@@ -21,7 +25,16 @@ from sandbox.slack import Message, View
 from sandbox.slack.models import Ack
 from storage import audit, requests
 from storage.requests import Request
-from tests.harness import APPROVALS, OPS, PROJECT_ID, World, ephemeral_containing, running_world, shown
+from tests.harness import (
+    APPROVALS,
+    OPS,
+    PROJECT_ID,
+    World,
+    ephemeral_containing,
+    outbox_refusing_rows,
+    running_world,
+    shown,
+)
 
 ACK_DEADLINE = 3.0
 
@@ -201,6 +214,19 @@ def test_a_request_nobody_decides_expires(world: World) -> None:
     assert "Expired*: nobody decided in time. Nothing was done." in shown(expired) and expired.buttons() == []
     thread_reply(world, expired, "expired before anyone decided; nothing was done")
     assert sinch_calls(world, ":rent") == []
+
+
+def test_an_expiry_that_cannot_be_announced_is_not_recorded_and_happens_on_the_next_run(world: World) -> None:
+    request = submit_request(world, request_form(world, f"rent {available(world, wanted={Capability.SMS})}"))
+    card(world, request, "pending")
+    after_deadline = replace(world.services, clock=lambda: request.expires_at + timedelta(seconds=1))
+
+    with outbox_refusing_rows(world.services.store), pytest.raises(sqlite3.IntegrityError):
+        approvals.expire_due(after_deadline)
+
+    assert approvals.load(world.services, request.id).state is RequestState.PENDING
+    assert approvals.expire_due(after_deadline) == 1
+    thread_reply(world, card(world, request, "expired"), "expired before anyone decided")
 
 
 def test_two_approvers_clicking_at_once_rent_exactly_once(world: World) -> None:

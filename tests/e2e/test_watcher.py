@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import approvals, watcher
+from bot import approvals, callbacks, watcher
 from bot.approvals import Executor, Outcome
 from bot.policy import RequestState
 from bot.provisioning import watch_if_pending
@@ -28,7 +28,7 @@ from bot.sinch import (
 )
 from bot.watcher import MAX_BACKOFF, backoff
 from sandbox.sinch import RunningSandbox
-from storage import Store, events, leases, outbox, requests, watches
+from storage import Store, leases, outbox, requests, watches
 from storage.outbox import OutboxMessage
 from storage.requests import Request
 from tests.e2e.provisioning_world import (
@@ -270,27 +270,17 @@ def test_two_workers_handling_the_same_callback_at_once_report_it_once(clocked: 
         leases.release(store, LEASE_NAME, world.runtime.scheduler.owner)
         assert leases.acquire(store, LEASE_NAME, "another-bot", LEASE_SECONDS, services.clock())
     [number] = world.sinch.state.seed_active_numbers(1, project_id=PROJECT_ID, service_plan_id="plan-x")
-    body = json.dumps(
-        {
-            "eventId": "01twice",
-            "projectId": PROJECT_ID,
-            "resourceId": number,
-            "resourceType": "ACTIVE_NUMBER",
-            "eventType": "PROVISIONING_TO_SMS_PLATFORM",
-            "status": "SUCCEEDED",
-        }
-    )
-    events.store_event(
-        store,
-        event_id="01twice",
-        api="numbers",
-        resource_id=number,
-        resource_type="ACTIVE_NUMBER",
-        event_type="PROVISIONING_TO_SMS_PLATFORM",
-        status="SUCCEEDED",
-        raw_body=body,
-        received_at=services.clock(),
-    )
+    event = {
+        "eventId": "01twice",
+        "projectId": PROJECT_ID,
+        "resourceId": number,
+        "resourceType": "ACTIVE_NUMBER",
+        "eventType": "PROVISIONING_TO_SMS_PLATFORM",
+        "status": "SUCCEEDED",
+    }
+    assert callbacks.ingest(
+        store, json.dumps(event).encode(), services.clock()
+    )  # stored, as the receiver does
     other_worker: list[int] = []
     sinch = HandsOverOnFirstRead(lambda: other_worker.append(watcher.process_events(services)), world.sinch)
 

@@ -14,7 +14,7 @@ from bot import ids
 from bot.config import Settings
 from bot.errors import describe, report_error
 from bot.services import Services
-from commands import active, audit, callbacks, emergency, home, imported, release, rent, search
+from commands import active, audit, callbacks, emergency, home, imported, release, rent, search, settle
 from commands import approvals as approval_actions
 from commands import help as help_command
 from commands.modal_flow import notice
@@ -32,6 +32,7 @@ WORKFLOWS: tuple[ModuleType, ...] = (
     imported,
     emergency,
     callbacks,
+    settle,
     home,
     approval_actions,
 )

@@ -137,7 +137,7 @@ def _execute(services: Services, approved: Request) -> Request:
             # conclusive now; the stuck-request reconciler reads again later and records the truth.
             if checked is None or not checked.ok:
                 log.warning("outcome of %s unknown after %s; the reconciler will check", executing.id, exc)
-                _reply(services, executing, f"Sinch's answer was lost ({exc}). Nothing will be done twice.")
+                _reply(services, executing, _lost_answer(executing, executor, exc))
                 return executing
             outcome = checked
     except SinchError as exc:
@@ -145,8 +145,38 @@ def _execute(services: Services, approved: Request) -> Request:
     return finish(services, executing, outcome)
 
 
+def settle_by_hand(services: Services, request_id: str, actor: str, *, ok: bool, note: str) -> Request:
+    """An admin records how a stuck request ended, from what they found (numbot cannot tell, e.g. a
+    rent-any whose answer was lost); nothing is sent to Sinch."""
+    request = load(services, request_id)
+    verdict = policy.may_settle(
+        services.directory.rules(), actor, request.state, request.updated_at, services.clock()
+    )
+    if not verdict.allowed:
+        raise UserFacingError(f"Request {request.id} cannot be settled by hand. {verdict.reason}")
+    text = f"Settled by <@{actor}> as {'done' if ok else 'failed'}: {note}"
+    settled = _finish(services, request, Outcome(ok, text, {"text": text} if ok else None), actor)
+    if settled is None:
+        raise UserFacingError(already_moved(_reload(services, request.id)))  # the reconciler got there first
+    return settled
+
+
+def _lost_answer(executing: Request, executor: Executor, error: Transport) -> str:
+    said = f"Sinch's answer was lost ({error}). Nothing will be done twice."
+    if executor.reconcile is None:
+        # Nothing can be read back: only a person who looked at Sinch can close it.
+        return f"{said} An admin can record how it ended: `/numbers settle {executing.id} done|failed …`"
+    return said
+
+
 def finish(services: Services, executing: Request, outcome: Outcome) -> Request:
     """Record how an executing request ended and tell the approvals channel and the requester."""
+    finished = _finish(services, executing, outcome, SYSTEM_ACTOR)
+    return finished or _reload(services, executing.id)  # None: the reconciler got there first
+
+
+def _finish(services: Services, executing: Request, outcome: Outcome, actor: str) -> Request | None:
+    """Finish the request if it is still executing; None if someone else already did."""
     target = RequestState.DONE if outcome.ok else RequestState.FAILED
     with services.store.transaction():  # the new state and the messages saying so commit together
         finished = requests.transition(
@@ -154,15 +184,14 @@ def finish(services: Services, executing: Request, outcome: Outcome) -> Request:
             executing.id,
             expected={RequestState.EXECUTING},
             to=target,
-            actor=SYSTEM_ACTOR,
+            actor=actor,
             now=services.clock(),
             result=outcome.result,
             error=None if outcome.ok else outcome.text,
         )
-        if finished is None:
-            return _reload(services, executing.id)  # the reconciler got there first
-        _update_card(services, finished)
-        _reply(services, finished, outcome.text)
+        if finished is not None:
+            _update_card(services, finished)
+            _reply(services, finished, outcome.text)
     return finished
 
 

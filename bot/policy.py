@@ -42,6 +42,9 @@ ALLOWED_TRANSITIONS: Mapping[RequestState, frozenset[RequestState]] = {
 # Leaving `pending` is a decision: whoever moved it is recorded as the decider.
 DECISION_STATES = ALLOWED_TRANSITIONS[RequestState.PENDING]
 
+# Longer than any single Sinch call with its retries: a request executing for this long has lost its thread.
+STUCK_AFTER = timedelta(minutes=2)
+
 
 def can_transition(source: RequestState, target: RequestState) -> bool:
     return target in ALLOWED_TRANSITIONS[source]
@@ -119,6 +122,31 @@ def may_admin(rules: ApprovalRules, actor: str) -> Verdict:
             return Verdict(False, "Only admins can do this, and none is configured.")
         return Verdict(False, f"Only admins can do this: ask one of {_mentions(rules.admins)}.")
     return Verdict(True, "You are an admin.")
+
+
+def may_settle(
+    rules: ApprovalRules, actor: str, state: RequestState, executing_since: datetime, now: datetime
+) -> Verdict:
+    """Record by hand how an executing request ended: admins only, and only once it is stuck (its own
+    thread would have finished by now), so a person never races the bot's own outcome."""
+    admin = may_admin(rules, actor)
+    if not admin.allowed:
+        return admin
+    if not ALLOWED_TRANSITIONS[state]:
+        return Verdict(False, f"It already ended ({state.value}): there is nothing to settle.")
+    if state is not RequestState.EXECUTING:
+        return Verdict(
+            False, f"It is {state.value} and has not started executing: there is nothing to settle."
+        )
+    _require_aware(executing_since)
+    _require_aware(now)
+    stuck_at = executing_since + STUCK_AFTER
+    if now < stuck_at:
+        wait = max(1, round((stuck_at - now).total_seconds()))
+        return Verdict(
+            False, f"It started executing moments ago and may still finish on its own: try again in {wait} s."
+        )
+    return Verdict(True, "You may record how it ended.")
 
 
 def expires_at(created_at: datetime, ttl: timedelta) -> datetime:

@@ -18,6 +18,7 @@ from functools import partial
 from bot import approvals
 from bot.blocks import section, to_dicts, with_sandbox_note
 from bot.callbacks import api_of, parse
+from bot.policy import STUCK_AFTER
 from bot.provisioning import (
     FIRST_CHECK,
     PartStatus,
@@ -38,8 +39,6 @@ from storage.watches import Watch
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
-# Longer than any single Sinch call with its retries: a request executing for this long has lost its thread.
-STUCK_AFTER = timedelta(minutes=2)
 PAGE_SIZE = 1000
 # From this many due numbers in one region and type, listing their pages is cheaper than a GET each.
 LIST_FROM = 3
@@ -160,7 +159,13 @@ def reconcile_executing(services: Services) -> int:
     for request in requests.stuck_executing(services.store, cutoff):
         executor = services.executors.get(request.kind)
         if executor is None or executor.reconcile is None:
-            log.warning("request %s (%s) is stuck executing and has no reconciler", request.id, request.kind)
+            log.warning(
+                "request %s (%s) is stuck executing and has no reconciler: an admin can record how it ended "
+                "with /numbers settle %s done|failed <what they found>",
+                request.id,
+                request.kind,
+                request.id,
+            )
             continue
         try:
             outcome = executor.reconcile(services, request)

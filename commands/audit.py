@@ -32,6 +32,7 @@ _REQUEST_ACTIONS: Mapping[str, str] = {
     "request.done": "{what} is done",
     "request.failed": "{what} failed",
 }
+_OUTCOMES = frozenset({"request.done", "request.failed"})
 
 
 def register(app: App, services: Services, router: CommandRouter) -> None:
@@ -88,6 +89,8 @@ def describe_entry(entry: AuditEntry, kinds: Mapping[str, str]) -> str:
             sentence += f": “{detail['reason']}”"
         if detail.get("error"):
             sentence += f": {detail['error']}"
+        elif entry.action in _OUTCOMES and entry.actor != SYSTEM_ACTOR:
+            sentence += f", as recorded by {who}"  # settled by hand (`/numbers settle`)
     elif entry.action == "number.renamed":
         old, new = detail.get("from", ""), detail.get("to", "")
         sentence = f"{who} renamed {entry.subject} from “{old}” to “{new}”"

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.policy import (
     ALLOWED_TRANSITIONS,
+    STUCK_AFTER,
     ApprovalRules,
     Change,
     RequestState,
@@ -17,6 +18,7 @@ from bot.policy import (
     may_admin,
     may_approve,
     may_cancel,
+    may_settle,
     needs_approval,
 )
 
@@ -109,6 +111,37 @@ def test_may_cancel(actor: str, allowed: bool, reason: str) -> None:
 )
 def test_may_admin(rules: ApprovalRules, actor: str, allowed: bool, reason: str) -> None:
     verdict = may_admin(rules, actor)
+
+    assert (verdict.allowed, verdict.reason) == (allowed, reason)
+
+
+@pytest.mark.parametrize(
+    ("actor", "state", "executing_for", "allowed", "reason"),
+    [
+        ("U_ADA", S.EXECUTING, STUCK_AFTER, True, "You may record how it ended."),
+        ("U_ADA", S.EXECUTING, timedelta(days=3), True, "You may record how it ended."),
+        (
+            "U_ADA",
+            S.EXECUTING,
+            STUCK_AFTER - timedelta(seconds=30),
+            False,
+            "It started executing moments ago and may still finish on its own: try again in 30 s.",
+        ),
+        ("U_ADA", S.DONE, timedelta(days=3), False, "It already ended (done): there is nothing to settle."),
+        (
+            "U_ADA",
+            S.PENDING,
+            timedelta(days=3),
+            False,
+            "It is pending and has not started executing: there is nothing to settle.",
+        ),
+        ("U_BOB", S.EXECUTING, timedelta(days=3), False, "Only admins can do this: ask one of <@U_ADA>."),
+    ],
+)
+def test_may_settle_by_hand_only_admins_and_only_requests_stuck_executing(
+    actor: str, state: RequestState, executing_for: timedelta, allowed: bool, reason: str
+) -> None:
+    verdict = may_settle(RULES, actor, state, T0, T0 + executing_for)
 
     assert (verdict.allowed, verdict.reason) == (allowed, reason)
 

@@ -20,6 +20,7 @@ import httpx
 from bot import approvals
 from bot.approvals import CardSummary, Executor, Outcome
 from bot.config import Settings
+from bot.policy import RequestState
 from bot.provisioning import watch_if_pending
 from bot.runtime import Runtime
 from bot.server import SINCH_CALLBACKS_PATH
@@ -27,6 +28,7 @@ from bot.services import Services, utc_now
 from bot.sinch import Capability, NumberType, RentRequest, SmsConfiguration, compute_signature
 from sandbox.sinch import SandboxConfig, start_sandbox
 from sandbox.slack import LocalSlack, Message
+from storage import requests
 from storage.requests import Request, RequestDraft
 from tests.harness import APPROVALS, APPROVER, REQUESTER, World, bot_settings, local_slack, running_world
 
@@ -103,6 +105,28 @@ def submit_rent(world: World, *, with_callbacks: bool = True) -> tuple[str, Requ
     request = approvals.submit(services, draft)
     approvals.decide(services, request.id, APPROVER.id, approve=True)
     return offer.phone_number, approvals.load(services, request.id)
+
+
+def stuck_request(services: Services, subject: str, *, kind: str) -> Request:
+    """A request whose process died mid-execution: approved and "executing", with no outcome."""
+    draft = RequestDraft(
+        kind=kind,
+        requester=REQUESTER.id,
+        subject=subject,
+        payload={},
+        summary=CardSummary(title=f"Rent {subject}").to_json(),
+        ttl=timedelta(hours=1),
+    )
+    request = approvals.submit(services, draft)
+    for before, after in (
+        (RequestState.PENDING, RequestState.APPROVED),
+        (RequestState.APPROVED, RequestState.EXECUTING),
+    ):
+        moved = requests.transition(
+            services.store, request.id, expected={before}, to=after, actor=APPROVER.id, now=services.clock()
+        )
+        assert moved is not None
+    return request
 
 
 def thread_reply(world: World, request: Request, needle: str, timeout: float = 5.0) -> Message:

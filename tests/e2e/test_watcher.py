@@ -28,13 +28,14 @@ from bot.sinch import (
 )
 from bot.watcher import MAX_BACKOFF, backoff
 from sandbox.sinch import RunningSandbox
-from storage import Store, leases, outbox, requests, watches
+from storage import Store, leases, outbox, watches
 from storage.outbox import OutboxMessage
 from storage.requests import Request
 from tests.e2e.provisioning_world import (
     ClockedWorld,
     channel_message,
     clocked_world,
+    stuck_request,
     submit_rent,
     thread_reply,
 )
@@ -181,7 +182,7 @@ def test_a_request_stuck_executing_is_reconciled_from_sinch_and_never_run_twice(
         return Outcome(True, f"{active.phone_number} is in the project: the rent went through.")
 
     services.executors["stuck"] = Executor(execute=_never_called, reconcile=found_rented)
-    request = _stuck_request(services, number)
+    request = stuck_request(services, number, kind="stuck")
     world.sinch.requests.clear()
 
     assert world.runtime.scheduler.run_now("reconcile-executing") == 0  # too recent: may still be running
@@ -195,28 +196,6 @@ def test_a_request_stuck_executing_is_reconciled_from_sinch_and_never_run_twice(
     assert [call for call in sinch_calls if "/activeNumbers" in call or "availableNumbers" in call] == [
         f"GET /v1/projects/{PROJECT_ID}/activeNumbers/{number}"
     ]
-
-
-def _stuck_request(services: Services, number: str) -> Request:
-    """A request whose process died mid-execution: approved and "executing", with no outcome."""
-    draft = requests.RequestDraft(
-        kind="stuck",
-        requester="U0REQUEST",
-        subject=number,
-        payload={},
-        summary=approvals.CardSummary(title=f"Rent {number}").to_json(),
-        ttl=timedelta(hours=1),
-    )
-    request = approvals.submit(services, draft)
-    for before, after in (
-        (RequestState.PENDING, RequestState.APPROVED),
-        (RequestState.APPROVED, RequestState.EXECUTING),
-    ):
-        moved = requests.transition(
-            services.store, request.id, expected={before}, to=after, actor="U0APPROVE", now=services.clock()
-        )
-        assert moved is not None
-    return request
 
 
 def _never_called(services: Services, request: Request) -> Outcome:

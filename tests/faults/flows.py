@@ -30,8 +30,14 @@ def acked(ack: Ack) -> Ack:
 
 def request_rent(slack: LocalSlack, phone_number: str, service_plan_id: str = "plan-1") -> Message:
     """Rita asks to rent the number (for SMS) through the modal; returns the approval card once pending."""
+    return request_through_modal(slack, f"rent {phone_number}", service_plan_id)
+
+
+def request_through_modal(slack: LocalSlack, command: str, service_plan_id: str = "plan-1") -> Message:
+    """Rita types `/numbers <command>` (rent or rent-any) and submits the modal it opens, for SMS; returns
+    the approval card once pending."""
     rita = slack.user(REQUESTER.id)
-    acked(rita.slash("/numbers", f"rent {phone_number}", channel=OPS.id))
+    acked(rita.slash("/numbers", command, channel=OPS.id))
     form = slack.wait_for(
         lambda s: next((view for view in s.views(REQUESTER.id) if view.callback_id == ids.RENT_MODAL), None)
     )

@@ -15,9 +15,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot import ids
+from bot.policy import STUCK_AFTER
 from bot.runtime import Runtime
 from bot.services import utc_now
-from bot.watcher import STUCK_AFTER
 from bot.wsgi_server import BackgroundServer
 from sandbox.sinch import SandboxConfig, start_sandbox
 from storage import requests

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import ids, watcher
+from bot import approvals, ids, watcher
+from bot.policy import STUCK_AFTER
 from bot.provisioning import watch_if_pending
 from bot.sinch import OAuth2ClientCredentials, SinchClient
 from bot.sinch.models import SmsConfiguration, UpdateActiveNumber
@@ -27,9 +28,11 @@ from tests.faults.flows import (
     card_in_state,
     reply_under,
     request_rent,
+    request_through_modal,
     sms_number_for_sale,
 )
 from tests.harness import (
+    ADMIN,
     ALERTS,
     OPS,
     PROJECT_ID,
@@ -150,7 +153,7 @@ def settle_stuck_request_later(world: World) -> None:
     """The stuck-request reconciler, run once the request has been executing for long, records the rent."""
     [request] = requests.find_requests(world.services.store)
     assert request.state == "executing"  # not "failed": the bot does not guess
-    later = replace(world.services, clock=lambda: request.updated_at + watcher.STUCK_AFTER * 2)
+    later = replace(world.services, clock=lambda: request.updated_at + STUCK_AFTER * 2)
     assert watcher.reconcile_executing(later) == 1
     reply_under(world.slack, card_in_state(world.slack, "done"), "is done")
     assert calls_to(world, ":rent", "POST") == 1
@@ -167,6 +170,32 @@ def test_an_unanswered_rent_stays_executing_until_sinch_is_read_back(
     world.sinch.faults.latency_seconds = 0
 
     settle_stuck_request_later(world)
+
+
+def test_an_unanswered_rent_any_stays_executing_until_an_admin_records_what_sinch_shows(
+    world_with_recorder: tuple[World, CallbackRecorder],
+) -> None:
+    world, sinch_finished = world_with_recorder
+    impatient(world)
+    card = request_through_modal(world.slack, "rent-any US LOCAL --sms")
+    world.sinch.faults.latency_seconds = TIMEOUT_SECONDS * 2
+    acked(world.approver.click(card, ids.APPROVE))
+
+    [request] = requests.find_requests(world.services.store)
+    told = reply_under(
+        world.slack, card_in_state(world.slack, "executing"), "An admin can record how it ended"
+    )
+    assert f"/numbers settle {request.id} done|failed" in shown(told)
+    assert sinch_finished.arrived.wait(timeout=10)  # Sinch did rent one, after the bot stopped listening
+    world.sinch.faults.latency_seconds = 0
+    [rented] = world.sinch.state.active_phone_numbers(PROJECT_ID)
+    later = replace(world.services, clock=lambda: request.updated_at + STUCK_AFTER)
+    assert watcher.reconcile_executing(later) == 0  # which number Sinch picked cannot be read back
+
+    approvals.settle_by_hand(later, request.id, ADMIN.id, ok=True, note=f"Sinch shows {rented} rented")
+
+    reply_under(world.slack, card_in_state(world.slack, "done"), f"Sinch shows {rented} rented")
+    assert calls_to(world, ":rentAny", "POST") == 1
 
 
 def test_polling_through_an_outage_reports_the_outcome_once_sinch_is_back(world: World) -> None:

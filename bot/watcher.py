@@ -44,8 +44,8 @@ PAGE_SIZE = 1000
 LIST_FROM = 3
 POLL_BATCH = 2000
 EVENT_BATCH = 200
-# Events planned (Sinch read back) are applied in one transaction per this many, or sooner once the
-# first of them has waited this long: few lock takes in a burst, little delay for an outcome.
+# Outcomes read back from Sinch are applied in one transaction per this many (for callbacks, or sooner
+# once the first has waited this long): few takes of the write lock in a burst, little delay for one.
 APPLY_EVERY = 50
 APPLY_WITHIN_SECONDS = 0.25
 DIGEST_KEY = "provisioning"
@@ -88,12 +88,19 @@ def poll_once(services: Services) -> int:
             _reschedule(services, [watch for watch in group if watch.phone_number in due_numbers])
             continue
         calls += reads.calls
-        for watch in group:
-            if watch.phone_number not in reads.states:
-                continue  # not due and not on the pages read: its own turn comes
-            settled = _settle_from_state(services, watch, reads.states[watch.phone_number])
-            if not settled and watch.phone_number in due_numbers:
-                _reschedule(services, [watch])
+        # Watches not due and not on the pages read are left alone: their own turn comes.
+        finals = [
+            (watch, _watch_final(services, watch, reads.states[watch.phone_number]))
+            for watch in group
+            if watch.phone_number in reads.states
+        ]
+        for start in range(0, len(finals), APPLY_EVERY):
+            with services.store.transaction():  # few lock takes, as for callbacks
+                for watch, final in finals[start : start + APPLY_EVERY]:
+                    if final is not None:
+                        _settle(services, watch, final)
+                    elif watch.phone_number in due_numbers:
+                        _reschedule(services, [watch])
     return calls
 
 
@@ -227,15 +234,6 @@ def _read_one(services: Services, api: EventApi, phone_number: str) -> NumberSta
 # Settling and telling
 
 
-def _settle_from_state(services: Services, watch: Watch, state: NumberState) -> bool:
-    """Settle and report the watch if the state is final; False while provisioning is still running."""
-    final = _final(services, watch.phone_number, watch.what, state, request_id=watch.request_id)
-    if final is None:
-        return False
-    _settle(services, watch, final)
-    return True
-
-
 @dataclass(frozen=True)
 class _Final:
     outcome: str
@@ -252,6 +250,10 @@ def _final(
     if settled is None:
         return None
     return _Final(settled.outcome, report(settled, request_id=request_id, sandbox=services.sandbox))
+
+
+def _watch_final(services: Services, watch: Watch, state: NumberState) -> _Final | None:
+    return _final(services, watch.phone_number, watch.what, state, request_id=watch.request_id)
 
 
 def _settle(services: Services, watch: Watch, final: _Final) -> None:
@@ -312,7 +314,7 @@ def _plan_event(services: Services, stored: StoredEvent) -> _Plan:
     state = _read_one(services, api, event.resource_id)
     if watch is None:
         return _plan_unrequested(services, event.resource_id, f"{event.event_type} {event.status}", state)
-    final = _final(services, watch.phone_number, watch.what, state, request_id=watch.request_id)
+    final = _watch_final(services, watch, state)
     if final is None:
         return "still pending", None
     return "settled", partial(_settle, services, watch, final)

@@ -7,7 +7,6 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot import ids
-from bot.blocks import to_dicts, with_sandbox_note
 from bot.errors import report_error
 from bot.number_view import detail_blocks
 from bot.services import Services
@@ -71,8 +70,6 @@ def show_number(invocation: Invocation, services: Services) -> None:
     phone_number = phone_argument(invocation.words, SHOW_USAGE)
     number = load_active(services, phone_number)
     blocks = detail_blocks(number, emergency_address(services, number))
-    invocation.respond(
-        text=f"{number.phone_number} {number.display_name or ''}".strip(),
-        blocks=to_dicts(with_sandbox_note(blocks, services.sandbox)),
-        response_type="ephemeral",
+    invocation.reply(
+        f"{number.phone_number} {number.display_name or ''}".strip(), sandbox=services.sandbox, blocks=blocks
     )

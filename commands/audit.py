@@ -8,7 +8,7 @@ from slack_bolt import App
 from slack_sdk.models.blocks import Block
 
 from bot.approvals import SYSTEM_ACTOR
-from bot.blocks import SECTION_TEXT, chunks, context, header, mention, section, to_dicts, with_sandbox_note
+from bot.blocks import SECTION_TEXT, chunks, context, header, mention, section
 from bot.services import Services
 from bot.slack_dates import slack_date
 from commands.number_lookup import e164
@@ -71,9 +71,7 @@ def show_audit(invocation: Invocation, services: Services) -> None:
         lines = [describe_entry(entry, kinds) for entry in entries]
         blocks = [header(title), *(section(chunk) for chunk in chunks(lines, SECTION_TEXT))]
         blocks.append(context(f"Newest first · at most {last} shown · `--last N` shows up to {MAX_LAST}"))
-    invocation.respond(
-        text=text, blocks=to_dicts(with_sandbox_note(blocks, services.sandbox)), response_type="ephemeral"
-    )
+    invocation.reply(text, sandbox=services.sandbox, blocks=blocks)
 
 
 def describe_entry(entry: AuditEntry, kinds: Mapping[str, str]) -> str:

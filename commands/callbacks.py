@@ -12,7 +12,7 @@ from collections.abc import Callable
 from slack_bolt import App
 
 from bot import policy
-from bot.blocks import fields, header, section, to_dicts, with_sandbox_note
+from bot.blocks import fields, header
 from bot.callbacks import accepted_secrets, callback_url, new_secret
 from bot.errors import UserFacingError
 from bot.services import Services
@@ -63,9 +63,7 @@ def show(invocation: Invocation, services: Services) -> None:
     ]
     blocks = [header("Sinch callbacks"), *fields(pairs)]
     text = "Sinch callbacks\n" + "\n".join(f"{label}: {value}" for label, value in pairs)
-    invocation.respond(
-        text=text, blocks=to_dicts(with_sandbox_note(blocks, services.sandbox)), response_type="ephemeral"
-    )
+    invocation.reply(text, sandbox=services.sandbox, blocks=blocks)
 
 
 def rotate_secret(invocation: Invocation, services: Services) -> None:
@@ -96,11 +94,7 @@ def rotate_secret(invocation: Invocation, services: Services) -> None:
         "This is the only time it is shown. numbot already verifies callbacks with it (the old one stays "
         f"accepted for an hour, for callbacks already on their way).\nNumbers API: updated. {imported}"
     )
-    invocation.respond(
-        text=text,
-        blocks=to_dicts(with_sandbox_note([section(text)], services.sandbox)),
-        response_type="ephemeral",
-    )
+    invocation.reply(text, sandbox=services.sandbox)
 
 
 def _secret_source(services: Services, any_accepted: bool) -> str:

@@ -15,7 +15,6 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.approvals import Executor, Outcome
-from bot.blocks import section, to_dicts, with_sandbox_note
 from bot.errors import UserFacingError, describe
 from bot.number_view import format_address
 from bot.services import Services
@@ -93,11 +92,7 @@ def show(invocation: Invocation, services: Services) -> None:
     phone = phone_argument(invocation.words, SHOW_USAGE)
     address = emergency_address(services, _voice_number(services, phone))
     text = f"*Emergency address of {phone}*\n{format_address(address) if address else 'none'}"
-    invocation.respond(
-        text=text,
-        blocks=to_dicts(with_sandbox_note([section(text)], services.sandbox)),
-        response_type="ephemeral",
-    )
+    invocation.reply(text, sandbox=services.sandbox)
 
 
 def set_address(invocation: Invocation, services: Services) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from bot.blocks import context, header, section, to_dicts, with_sandbox_note
+from bot.blocks import context, header, section
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -30,8 +30,4 @@ def show_help(invocation: Invocation, router: CommandRouter, services: Services)
     title, sections = help_text(router)
     blocks = [header(title), *(section(text) for text in sections)]
     blocks.append(context("Anything that costs money or is hard to undo asks a second person to approve."))
-    invocation.respond(
-        text=title + "\n" + "\n".join(sections),
-        blocks=to_dicts(with_sandbox_note(blocks, services.sandbox)),
-        response_type="ephemeral",
-    )
+    invocation.reply(title + "\n" + "\n".join(sections), sandbox=services.sandbox, blocks=blocks)

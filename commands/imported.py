@@ -12,7 +12,6 @@ from slack_bolt import Ack, App
 
 from bot import ids, policy
 from bot.approvals import CardSummary, Executor, Outcome
-from bot.blocks import section, to_dicts, with_sandbox_note
 from bot.callbacks import callback_url
 from bot.errors import UserFacingError
 from bot.provisioning import watch_imported_if_pending
@@ -86,19 +85,13 @@ def list_numbers(invocation: Invocation, services: Services) -> None:
         *([f"digits `{criteria.pattern.pattern}`"] if criteria.pattern else []),
     ]
     text, blocks = list_blocks(numbers, " · ".join(narrowed))
-    invocation.respond(
-        text=text, blocks=to_dicts(with_sandbox_note(blocks, services.sandbox)), response_type="ephemeral"
-    )
+    invocation.reply(text, sandbox=services.sandbox, blocks=blocks)
 
 
 def show(invocation: Invocation, services: Services) -> None:
     number = load_imported(services, phone_argument(invocation.words, SHOW_USAGE))
     blocks = detail_blocks(number)
-    invocation.respond(
-        text=f"Imported number {number.phone_number}",
-        blocks=to_dicts(with_sandbox_note(blocks, services.sandbox)),
-        response_type="ephemeral",
-    )
+    invocation.reply(f"Imported number {number.phone_number}", sandbox=services.sandbox, blocks=blocks)
 
 
 def add(invocation: Invocation, services: Services) -> None:
@@ -146,7 +139,7 @@ def update(invocation: Invocation, services: Services) -> None:
                 warnings=[ROUTING_WARNING],
             ),
         )
-        _reply(invocation, services, sent_text(request, services))
+        invocation.reply(sent_text(request, services), sandbox=services.sandbox)
         return
     services.sinch.imported_update(number.phone_number, planned.update)
     audit.record(
@@ -157,7 +150,9 @@ def update(invocation: Invocation, services: Services) -> None:
         now=services.clock(),
         detail={"display_name": planned.update.display_name},
     )
-    _reply(invocation, services, f":white_check_mark: {_changed_text(number.phone_number, planned.fields)}")
+    invocation.reply(
+        f":white_check_mark: {_changed_text(number.phone_number, planned.fields)}", sandbox=services.sandbox
+    )
 
 
 def remove(invocation: Invocation, services: Services) -> None:
@@ -286,14 +281,6 @@ SUBCOMMANDS = (
         "imported remove", REMOVE_USAGE, "Stop handling SMS for a number (approval)", remove, (), GROUP
     ),
 )
-
-
-def _reply(invocation: Invocation, services: Services, text: str) -> None:
-    invocation.respond(
-        text=text,
-        blocks=to_dicts(with_sandbox_note([section(text)], services.sandbox)),
-        response_type="ephemeral",
-    )
 
 
 def _imported(number: ImportedNumber) -> Outcome:

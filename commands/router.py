@@ -7,15 +7,17 @@ handler, and turns the errors a user can fix into a specific ephemeral message.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.blocks import section, to_dicts, with_sandbox_note
 from commands.parsing import UsageError, split_words, suggest
 
 if TYPE_CHECKING:
     from slack_bolt import Respond
     from slack_sdk import WebClient
+    from slack_sdk.models.blocks import Block
 
     from bot.services import Services
 
@@ -32,6 +34,12 @@ class Invocation:
     words: list[str]  # after the subcommand name
     respond: Respond
     client: WebClient
+
+    def reply(self, text: str, *, sandbox: bool, blocks: Sequence[Block] | None = None) -> None:
+        """Answer the user who typed the command, visible to them only: `blocks`, or `text` as a section
+        (`text` is then also the notification and screen-reader fallback)."""
+        shown = with_sandbox_note(blocks if blocks is not None else [section(text)], sandbox)
+        self.respond(text=text, blocks=to_dicts(shown), response_type="ephemeral")
 
 
 Handler = Callable[["Invocation", "Services"], None]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import approvals
-from bot.blocks import section, to_dicts, with_sandbox_note
 from bot.services import Services
 from commands.parsing import UsageError, parse_args
 from commands.router import CommandRouter, Invocation, Subcommand
@@ -51,8 +50,4 @@ def settle(invocation: Invocation, services: Services) -> None:
         services, request_id, invocation.user_id, ok=_OUTCOMES[outcome], note=note
     )
     text = f"Request {settled.id} is now {settled.state.value}; its card and the requester were told."
-    invocation.respond(
-        text=text,
-        blocks=to_dicts(with_sandbox_note([section(text)], services.sandbox)),
-        response_type="ephemeral",
-    )
+    invocation.reply(text, sandbox=services.sandbox)

@@ -16,6 +16,8 @@ import pytest
 
 from tests.console.test_cli import NUMBOT, clean_env
 
+# A Ctrl-D the console has not acted on by then was taken by the terminal (see `Terminal.leave`).
+AGAIN_AFTER_SECONDS = 2.0
 ESCAPES = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\r")
 
 
@@ -40,6 +42,28 @@ class Terminal:
             if readable:
                 self.raw += os.read(self._master, 65536)
 
+    def leave(self, process: subprocess.Popen[bytes], timeout: float = 15.0) -> int:
+        """Press Ctrl-D until the console exits; returns its exit status.
+
+        While the console prints above the prompt, prompt_toolkit puts the terminal in cooked mode for a
+        moment, and a Ctrl-D pressed then is taken by the terminal itself: a person would press it again.
+        The output is read meanwhile, so a console with more to print is never blocked on a full terminal.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            os.write(self._master, b"\x04")
+            pressed_at = time.monotonic()
+            while time.monotonic() - pressed_at < AGAIN_AFTER_SECONDS:
+                if process.poll() is not None:
+                    return process.returncode
+                assert time.monotonic() < deadline, f"the console did not leave:\n{self.shown()[-3000:]}"
+                readable, _, _ = select.select([self._master], [], [], 0.1)
+                if readable:
+                    try:
+                        self.raw += os.read(self._master, 65536)
+                    except OSError:  # EIO: the console closed its side of the terminal, it is exiting
+                        return process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
@@ -51,9 +75,9 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     )
     os.close(slave)
     try:
-        yield Terminal(master)
-        os.write(master, b"\x04")  # Ctrl-D leaves
-        assert process.wait(timeout=15) == 0
+        terminal = Terminal(master)
+        yield terminal
+        assert terminal.leave(process) == 0
     finally:
         if process.poll() is None:
             process.kill()

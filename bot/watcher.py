@@ -53,8 +53,6 @@ DIGEST_KEY = "provisioning"
 # A number's parts, or None when Sinch no longer has it.
 NumberState = list[PartStatus] | None
 GroupKey = tuple[EventApi, str | None, str | None]
-# A stored callback's outcome, and what handling it does once it is marked handled.
-_Plan = tuple[str, Callable[[], None] | None]
 
 
 def backoff(checks: int) -> timedelta:
@@ -116,11 +114,11 @@ def process_events(services: Services) -> int:
 
 def _process_event_batch(services: Services) -> int:
     handled = 0
-    planned: list[_PlannedEvent] = []
+    planned: list[tuple[StoredEvent, _Plan]] = []
     first_planned_at = 0.0
     for stored in events.unprocessed(services.store, limit=EVENT_BATCH):
         try:
-            planned.append(_PlannedEvent(stored, *_plan_event(services, stored)))
+            planned.append((stored, _plan_event(services, stored)))
         except SinchError as error:
             # Reading the state back failed: leave the event for the next run rather than guess.
             log.warning("callback %s kept for later: %s", stored.event_id, error)
@@ -134,13 +132,15 @@ def _process_event_batch(services: Services) -> int:
 
 
 @dataclass(frozen=True)
-class _PlannedEvent:
-    stored: StoredEvent
+class _Plan:
+    """What a stored callback means (`outcome`, kept on the event) and what handling it does (`effect`,
+    run in the transaction that marks it handled)."""
+
     outcome: str
-    effect: Callable[[], None] | None
+    effect: Callable[[], None] | None = None
 
 
-def _apply(services: Services, planned: list[_PlannedEvent]) -> int:
+def _apply(services: Services, planned: list[tuple[StoredEvent, _Plan]]) -> int:
     """Mark the events handled and do what they cause, in one transaction.
 
     Together: a second worker handling the same event (or a crash in between) can neither report it twice
@@ -151,10 +151,10 @@ def _apply(services: Services, planned: list[_PlannedEvent]) -> int:
         return 0
     handled = 0
     with services.store.transaction():
-        for event in planned:
-            if events.mark_processed(services.store, event.stored.event_id, event.outcome, services.clock()):
-                if event.effect is not None:
-                    event.effect()
+        for stored, plan in planned:
+            if events.mark_processed(services.store, stored.event_id, plan.outcome, services.clock()):
+                if plan.effect is not None:
+                    plan.effect()
                 handled += 1
     return handled
 
@@ -304,30 +304,29 @@ def _plan_event(services: Services, stored: StoredEvent) -> _Plan:
     try:
         event = parse(stored.raw_body)
     except MalformedEventError:
-        return "malformed", None
+        return _Plan("malformed")
     if event.resource_type is ResourceType.NUMBER_ORDER or not event.resource_id:
-        return "ignored: not about a number", None
+        return _Plan("ignored: not about a number")
     api = api_of(event)
     watch = watches.get_watch(services.store, event.resource_id, api)
     if watch is not None and watch.settled_at is not None:
-        return f"already settled: {watch.outcome}", None
+        return _Plan(f"already settled: {watch.outcome}")
     state = _read_one(services, api, event.resource_id)
     if watch is None:
         return _plan_unrequested(services, event.resource_id, f"{event.event_type} {event.status}", state)
     final = _watch_final(services, watch, state)
     if final is None:
-        return "still pending", None
-    return "settled", partial(_settle, services, watch, final)
+        return _Plan("still pending")
+    return _Plan("settled", partial(_settle, services, watch, final))
 
 
 def _plan_unrequested(services: Services, phone_number: str, what: str, state: NumberState) -> _Plan:
     every_part = ",".join(dict.fromkeys(part.part for part in state or []))
     final = _final(services, phone_number, every_part, state, request_id=None)
     if final is None:
-        return "still running: not requested by numbot", None  # its final event will come
-    return "reported: not requested by numbot", partial(
-        _tell_unrequested, services, phone_number, what, final
-    )
+        return _Plan("still running: not requested by numbot")  # its final event will come
+    tell = partial(_tell_unrequested, services, phone_number, what, final)
+    return _Plan("reported: not requested by numbot", tell)
 
 
 def _tell_unrequested(services: Services, phone_number: str, what: str, final: _Final) -> None:

@@ -263,7 +263,10 @@ def test_two_workers_handling_the_same_callback_at_once_report_it_once(clocked: 
     other_worker: list[int] = []
     sinch = HandsOverOnFirstRead(lambda: other_worker.append(watcher.process_events(services)), world.sinch)
 
-    handled_here = watcher.process_events(dataclasses.replace(services, sinch=sinch))
+    try:
+        handled_here = watcher.process_events(dataclasses.replace(services, sinch=sinch))
+    finally:
+        sinch.close()
 
     assert (other_worker, handled_here) == ([1], 0)
     channel_message(world, ALERTS.id, number)

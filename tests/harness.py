@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.services import Services
+from bot.sinch import EmergencyAddress
 from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
 from sandbox.slack import LocalSlack, Message, RateLimits, SlackChannel, SlackUser, View
 from sandbox.slack.driver import SlackUserDriver
@@ -40,6 +41,10 @@ OPS = SlackChannel("C0OPS0001", "ops")
 APPROVALS = SlackChannel("C0APPROVE", "approvals")
 ALERTS = SlackChannel("C0ALERTS1", "numbers-alerts")
 APPROVER_GROUP = "S0APPROVER"
+# An address the Sinch sandbox knows exactly: validating it answers EXACT.
+SPRINGFIELD = EmergencyAddress(
+    street_number="12345", street_info="Main St", city="Springfield", state="IL", postal_code="62701"
+)
 
 
 @dataclass

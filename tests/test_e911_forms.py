@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.sinch.errors import FieldViolation
-from bot.sinch.models import AddressValidation, EmergencyAddress
+from bot.sinch.models import AddressValidation
 from commands.e911_forms import (
     CANDIDATE_BLOCK,
     AddressFlow,
@@ -16,11 +16,9 @@ from commands.e911_forms import (
     violation_errors,
 )
 from commands.view_state import INPUT_ACTION
+from tests.harness import SPRINGFIELD
 
-MAIN = EmergencyAddress(
-    street_number="12345", street_info="Main St", city="Springfield", state="IL", postal_code="62701"
-)
-TYPED = MAIN.model_copy(update={"street_info": "main street", "location": "Apt 5"})
+TYPED = SPRINGFIELD.model_copy(update={"street_info": "main street", "location": "Apt 5"})
 
 
 def flow() -> AddressFlow:
@@ -32,14 +30,14 @@ def metadata(view: dict[str, object]) -> AddressFlow:
 
 
 def test_local_checks_name_each_input() -> None:
-    bad = MAIN.model_copy(update={"state": "Illinois", "postal_code": "627", "city": None})
+    bad = SPRINGFIELD.model_copy(update={"state": "Illinois", "postal_code": "627", "city": None})
     assert address_problems("", bad) == {
         "e911_display_name": "Give the name emergency services will see.",
         "e911_city": "City is required.",
         "e911_state": "Use the two-letter state code, e.g. IL.",
         "e911_postal_code": "A US postal code is five digits.",
     }
-    assert address_problems("Acme", MAIN) == {}
+    assert address_problems("Acme", SPRINGFIELD) == {}
 
 
 def test_sinch_field_violations_land_under_their_inputs() -> None:
@@ -48,7 +46,7 @@ def test_sinch_field_violations_land_under_their_inputs() -> None:
 
 
 def test_near_match_proposes_the_correction_keeping_the_unit() -> None:
-    verdict = AddressValidation(validation_result="NEAR_MATCH", corrected_address=MAIN)
+    verdict = AddressValidation(validation_result="NEAR_MATCH", corrected_address=SPRINGFIELD)
     view = result_view(flow(), verdict, sandbox=False)
     proposed = metadata(view).proposed
     assert proposed is not None and proposed.location == "Apt 5" and proposed.street_info == "Main St"
@@ -63,7 +61,7 @@ def test_no_match_without_candidates_can_only_be_edited() -> None:
 
 def test_no_match_candidates_fit_in_private_metadata_and_the_pick_is_used() -> None:
     long_street = "Dr Carlton B Goodlett Pl and a very long suffix " * 2
-    candidates = [MAIN.model_copy(update={"street_info": long_street + str(i)}) for i in range(3)]
+    candidates = [SPRINGFIELD.model_copy(update={"street_info": long_street + str(i)}) for i in range(3)]
     view = result_view(
         flow(), AddressValidation(validation_result="NO_MATCH", candidate_addresses=candidates), sandbox=True
     )
@@ -78,5 +76,5 @@ def test_no_match_candidates_fit_in_private_metadata_and_the_pick_is_used() -> N
 
 
 def test_stored_address_compares_without_regard_to_case() -> None:
-    assert same_place(MAIN, MAIN.model_copy(update={"city": "SPRINGFIELD"}))
-    assert not same_place(MAIN, MAIN.model_copy(update={"location": "Apt 5"}))
+    assert same_place(SPRINGFIELD, SPRINGFIELD.model_copy(update={"city": "SPRINGFIELD"}))
+    assert not same_place(SPRINGFIELD, SPRINGFIELD.model_copy(update={"location": "Apt 5"}))

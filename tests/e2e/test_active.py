@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from bot.sinch.models import EmergencyAddress, SmsConfiguration, UpdateActiveNumber
+from bot.sinch.models import SmsConfiguration, UpdateActiveNumber
 from commands.number_forms import (
     DISPLAY_NAME_BLOCK,
     SERVICE_PLAN_BLOCK,
@@ -19,16 +19,13 @@ from tests.harness import (
     APPROVALS,
     OPS,
     PROJECT_ID,
+    SPRINGFIELD,
     World,
     ephemeral_containing,
     open_modal,
     seed_active,
     shown,
     sms_and_voice_number,
-)
-
-HQ_ADDRESS = EmergencyAddress(
-    street_number="12345", street_info="Main St", city="Springfield", state="IL", postal_code="62701"
 )
 
 
@@ -119,7 +116,7 @@ def test_show_tells_everything_about_a_number_including_pending_provisioning_and
     world.services.sinch.update_active(
         phone, UpdateActiveNumber(sms_configuration=SmsConfiguration(service_plan_id="plan-a"))
     )
-    world.services.sinch.emergency_provision(phone, "HQ", HQ_ADDRESS)
+    world.services.sinch.emergency_provision(phone, "HQ", SPRINGFIELD)
 
     world.requester.slash("/numbers", f"show {phone}", channel=OPS.id)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.sinch.models import EmergencyAddress
 from commands.release import REASON_BLOCK, reconcile_release
 from sandbox.sinch import RequestRecord
 from sandbox.slack import Message, View
@@ -11,15 +10,12 @@ from tests.harness import (
     APPROVALS,
     OPS,
     PROJECT_ID,
+    SPRINGFIELD,
     World,
     ephemeral_containing,
     open_modal,
     shown,
     sms_and_voice_number,
-)
-
-HQ = EmergencyAddress(
-    street_number="12345", street_info="Main St", city="Springfield", state="IL", postal_code="62701"
 )
 
 
@@ -43,7 +39,7 @@ def releases(world: World) -> list[RequestRecord]:
 
 def test_release_shows_what_stops_working_and_runs_once_approved(world: World) -> None:
     phone = sms_and_voice_number(world, service_plan_id="plan-a", campaign_id="camp-1", app_id="app-7")
-    world.services.sinch.emergency_provision(phone, "HQ", HQ)
+    world.services.sinch.emergency_provision(phone, "SPRINGFIELD", SPRINGFIELD)
 
     confirmation = open_release(world, phone)
     text = shown(confirmation)

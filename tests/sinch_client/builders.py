@@ -8,7 +8,6 @@ from typing import Any
 from bot.sinch import (
     ActiveNumber,
     Capability,
-    EmergencyAddress,
     ImportNumber,
     NumberType,
     OAuth2ClientCredentials,
@@ -23,9 +22,6 @@ from sandbox.sinch import DEFAULT_PROJECT_ID, RequestRecord, RunningSandbox
 TOKEN_PATH = "/oauth2/token"
 # Retries in milliseconds, so tests exercise the retry loop without waiting for it.
 FAST_RETRY = RetryPolicy(attempts=4, base_delay=0.005, max_delay=0.02, max_elapsed=5.0)
-SPRINGFIELD = EmergencyAddress(
-    street_number="12345", street_info="Main St", city="Springfield", state="IL", postal_code="62701"
-)
 _fictional_numbers = itertools.count(100)
 
 

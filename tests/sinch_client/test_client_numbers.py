@@ -23,8 +23,8 @@ from bot.sinch import (
     UpdateActiveNumber,
 )
 from sandbox.sinch import RunningSandbox
+from tests.harness import SPRINGFIELD
 from tests.sinch_client.builders import (
-    SPRINGFIELD,
     api_requests,
     make_client,
     rent_sms_number,

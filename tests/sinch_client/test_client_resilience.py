@@ -28,8 +28,8 @@ from bot.sinch import (
     Upstream,
 )
 from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
+from tests.harness import SPRINGFIELD
 from tests.sinch_client.builders import (
-    SPRINGFIELD,
     api_requests,
     available_number,
     fictional_us_number,

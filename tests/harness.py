@@ -182,6 +182,13 @@ def ephemeral_containing(world: World, user_id: str, text: str) -> Message:
     )
 
 
+def answer_to(world: World, user: SlackUserDriver, command: str, answer: str) -> Message:
+    """`user` types `/numbers <command>` in #ops; the ephemeral reply that shows `answer`."""
+    ack = user.slash("/numbers", command, channel=OPS.id)
+    assert ack.ok, ack
+    return ephemeral_containing(world, user.user_id, answer)
+
+
 def seed_active(
     world: World, count: int, region: str = "US", number_type: str = "LOCAL", **links: str
 ) -> list[str]:

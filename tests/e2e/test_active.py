@@ -21,6 +21,7 @@ from tests.harness import (
     PROJECT_ID,
     SPRINGFIELD,
     World,
+    answer_to,
     ephemeral_containing,
     open_modal,
     seed_active,
@@ -75,35 +76,28 @@ def test_list_filters_by_region_type_capability_and_digits(world: World) -> None
     sms_only = [n for n in us if sinch_number(world, n)["capability"] == ["SMS"]]
     voice_capable = [n for n in us if "VOICE" in sinch_number(world, n)["capability"]]
 
-    world.requester.slash("/numbers", "list gb mobile", channel=OPS.id)
-    gb_list = ephemeral_containing(world, world.requester.user_id, "Active numbers: GB MOBILE")
+    gb_list = answer_to(world, world.requester, "list gb mobile", "Active numbers: GB MOBILE")
     assert "*Total*\n4" in shown(gb_list)
 
-    world.requester.slash("/numbers", "list US --voice", channel=OPS.id)
-    voice_list = ephemeral_containing(world, world.requester.user_id, "Active numbers: US VOICE")
+    voice_list = answer_to(world, world.requester, "list US --voice", "Active numbers: US VOICE")
     assert f"*Total*\n{len(voice_capable)}" in shown(voice_list)
     assert not any(number in shown(voice_list) for number in sms_only)
 
     prefix = us[0][:5]
     expected = [n for n in us if n.startswith(prefix)]
-    world.requester.slash("/numbers", f"list {prefix}", channel=OPS.id)
-    by_prefix = ephemeral_containing(world, world.requester.user_id, f"starting {prefix}")
+    by_prefix = answer_to(world, world.requester, f"list {prefix}", f"starting {prefix}")
     assert f"*Total*\n{len(expected)}" in shown(by_prefix)
 
-    world.requester.slash("/numbers", "list SE TOLL_FREE", channel=OPS.id)
-    ephemeral_containing(world, world.requester.user_id, "No active numbers match SE TOLL_FREE.")
+    answer_to(world, world.requester, "list SE TOLL_FREE", "No active numbers match SE TOLL_FREE.")
 
 
 def test_list_refuses_words_it_cannot_read(world: World) -> None:
-    world.requester.slash("/numbers", "list US GB", channel=OPS.id)
-    ephemeral_containing(world, world.requester.user_id, "Give one region at most (got `US` and `GB`).")
+    answer_to(world, world.requester, "list US GB", "Give one region at most (got `US` and `GB`).")
 
-    world.requester.slash("/numbers", "list locl", channel=OPS.id)
-    refusal = ephemeral_containing(world, world.requester.user_id, "`locl` is not a region code")
+    refusal = answer_to(world, world.requester, "list locl", "`locl` is not a region code")
     assert "Did you mean `local`?" in shown(refusal)
 
-    world.requester.slash("/numbers", "list --fax", channel=OPS.id)
-    ephemeral_containing(world, world.requester.user_id, "Unknown option `--fax`.")
+    answer_to(world, world.requester, "list --fax", "Unknown option `--fax`.")
     assert not any(request.path.endswith("/activeNumbers") for request in world.sinch.requests)
 
 
@@ -145,20 +139,15 @@ def test_show_explains_failed_provisioning_error_codes(world: World) -> None:
 
 
 def test_show_refuses_unknown_and_malformed_numbers_and_reports_sinch_failures(world: World) -> None:
-    user = world.requester.user_id
-    world.requester.slash("/numbers", "show +12025550134", channel=OPS.id)
-    ephemeral_containing(world, user, "+12025550134 is not one of your numbers")
+    answer_to(world, world.requester, "show +12025550134", "+12025550134 is not one of your numbers")
 
-    world.requester.slash("/numbers", "show 2025550134", channel=OPS.id)
-    ephemeral_containing(world, user, "must start with + and the country code")
+    answer_to(world, world.requester, "show 2025550134", "must start with + and the country code")
 
-    world.requester.slash("/numbers", "show", channel=OPS.id)
-    ephemeral_containing(world, user, "Which number?")
+    answer_to(world, world.requester, "show", "Which number?")
 
     (phone,) = seed_active(world, 1)
     world.sinch.faults.fail_next(4, 500)
-    world.requester.slash("/numbers", f"show {phone}", channel=OPS.id)
-    ephemeral_containing(world, user, "Sinch had an internal error (HTTP 500)")
+    answer_to(world, world.requester, f"show {phone}", "Sinch had an internal error (HTTP 500)")
 
 
 # update

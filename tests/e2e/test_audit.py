@@ -10,6 +10,7 @@ from tests.harness import (
     APPROVALS,
     OPS,
     World,
+    answer_to,
     ephemeral_containing,
     open_modal,
     shown,
@@ -73,14 +74,8 @@ def test_audit_mine_and_last_narrow_the_history(world: World) -> None:
 
 
 def test_audit_explains_bad_arguments(world: World) -> None:
-    user = world.requester.user_id
-    world.requester.slash("/numbers", "audit --last many", channel=OPS.id)
-    ephemeral_containing(world, user, "`--last` takes a whole number, not `many`.")
-    world.requester.slash("/numbers", "audit --last 0", channel=OPS.id)
-    ephemeral_containing(world, user, "`--last` must be between 1 and 100, not 0.")
-    world.requester.slash("/numbers", "audit 12345", channel=OPS.id)
-    ephemeral_containing(world, user, "'12345' is not a phone number in international format")
-    world.requester.slash("/numbers", "audit --everyone", channel=OPS.id)
-    ephemeral_containing(world, user, "Unknown option `--everyone`.")
-    world.requester.slash("/numbers", "audit +12025550134", channel=OPS.id)
-    ephemeral_containing(world, user, "No audit entries for +12025550134 yet.")
+    answer_to(world, world.requester, "audit --last many", "`--last` takes a whole number, not `many`.")
+    answer_to(world, world.requester, "audit --last 0", "`--last` must be between 1 and 100, not 0.")
+    answer_to(world, world.requester, "audit 12345", "'12345' is not a phone number in international format")
+    answer_to(world, world.requester, "audit --everyone", "Unknown option `--everyone`.")
+    answer_to(world, world.requester, "audit +12025550134", "No audit entries for +12025550134 yet.")

@@ -12,6 +12,7 @@ from tests.harness import (
     PROJECT_ID,
     SPRINGFIELD,
     World,
+    answer_to,
     ephemeral_containing,
     open_modal,
     shown,
@@ -115,10 +116,8 @@ def test_a_failed_release_is_reported_on_the_card_and_never_retried(world: World
 
 def test_release_refuses_bad_input_without_changing_anything(world: World) -> None:
     user = world.requester.user_id
-    world.requester.slash("/numbers", "release", channel=OPS.id)
-    ephemeral_containing(world, user, "Which number?")
-    world.requester.slash("/numbers", "release +1202555 extra", channel=OPS.id)
-    ephemeral_containing(world, user, "Unexpected `extra`.")
+    answer_to(world, world.requester, "release", "Which number?")
+    answer_to(world, world.requester, "release +1202555 extra", "Unexpected `extra`.")
     world.requester.slash("/numbers", "release +12025550134", channel=OPS.id)
     world.wait_for(
         lambda slack: next((v for v in slack.views(user) if "not one of your numbers" in shown(v)), None)

@@ -30,6 +30,7 @@ from tests.harness import (
     OPS,
     PROJECT_ID,
     World,
+    answer_to,
     ephemeral_containing,
     outbox_refusing_rows,
     running_world,
@@ -99,8 +100,9 @@ def thread_reply(world: World, parent: Message, text: str) -> Message:
 
 
 def test_search_request_approve_rents_once_and_tells_everyone(world: World) -> None:
-    acked(world.requester.slash("/numbers", "search US LOCAL +1206 --sms --voice --limit 3", channel=OPS.id))
-    results = ephemeral_containing(world, world.requester.user_id, "Request this number")
+    results = answer_to(
+        world, world.requester, "search US LOCAL +1206 --sms --voice --limit 3", "Request this number"
+    )
     chosen = results.buttons()[1]
     phone_number = NumberOffer.decode(chosen.element["value"]).phone_number
     assert f"*{phone_number}*  US LOCAL\nSMS, VOICE" in shown(results)
@@ -322,8 +324,7 @@ def test_bad_rent_arguments_get_a_specific_message(world: World) -> None:
         "rent-any US LOCL": "Did you mean `LOCAL`?",
     }
     for command, message in cases.items():
-        acked(world.requester.slash("/numbers", command, channel=OPS.id))
-        ephemeral_containing(world, world.requester.user_id, message)
+        answer_to(world, world.requester, command, message)
 
     assert world.slack.views(world.requester.user_id) == []
     assert requests.find_requests(world.services.store) == []

@@ -10,7 +10,7 @@ from commands.number_offer import NumberOffer
 from commands.search_modal import CAPABILITIES_BLOCK, PATTERN_BLOCK, POSITION_BLOCK, REGION_BLOCK, TYPE_BLOCK
 from sandbox.slack import Message
 from sandbox.slack.models import Ack
-from tests.harness import OPS, World, ephemeral_containing, shown
+from tests.harness import OPS, World, answer_to, ephemeral_containing, shown
 
 ACK_DEADLINE = 3.0
 
@@ -85,8 +85,7 @@ def test_search_mistakes_get_specific_hints_and_reach_no_search(world: World) ->
         "search US LOCAL 12x": "The pattern `12x` must be digits",
     }
     for command, message in cases.items():
-        acked(world.requester.slash("/numbers", command, channel=OPS.id))
-        told = ephemeral_containing(world, world.requester.user_id, message)
+        told = answer_to(world, world.requester, command, message)
         assert "Usage: `/numbers search <REGION> <TYPE>" in told.text, command
 
     assert searches(world) == []
@@ -167,5 +166,4 @@ def test_check_says_when_a_number_is_taken_or_not_a_number(world: World) -> None
         "check 02079460000": "must start with + and the country code",
         "check": "Which number?",
     }.items():
-        acked(world.requester.slash("/numbers", command, channel=OPS.id))
-        ephemeral_containing(world, world.requester.user_id, message)
+        answer_to(world, world.requester, command, message)

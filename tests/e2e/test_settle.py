@@ -10,10 +10,9 @@ import pytest
 
 from bot import approvals
 from bot.policy import RequestState
-from sandbox.slack.driver import SlackUserDriver
 from storage import audit
 from tests.e2e.provisioning_world import ClockedWorld, clocked_world, stuck_request, thread_reply
-from tests.harness import ADMIN, OPS, World, ephemeral_containing, shown
+from tests.harness import ADMIN, answer_to, shown
 
 NUMBER = "+12025550134"
 
@@ -24,13 +23,6 @@ def clocked(tmp_path: Path) -> Iterator[ClockedWorld]:
         yield started
 
 
-def told(world: World, user: SlackUserDriver, command: str, answer: str) -> str:
-    """Type `/numbers <command>` and return the ephemeral answer containing `answer`."""
-    ack = user.slash("/numbers", command, channel=OPS.id)
-    assert ack.ok, ack
-    return shown(ephemeral_containing(world, user.user_id, answer))
-
-
 def test_an_admin_settles_a_lost_rent_any_once_it_is_stuck_and_everyone_is_told(
     clocked: ClockedWorld,
 ) -> None:
@@ -38,19 +30,19 @@ def test_an_admin_settles_a_lost_rent_any_once_it_is_stuck_and_everyone_is_told(
     request = stuck_request(world.services, "US LOCAL", kind="rent_any")
     found = f'done "Sinch shows {NUMBER} rented at 10:02"'
 
-    early = told(world, world.admin, f"settle {request.id} {found}", "cannot be settled by hand")
+    early = shown(answer_to(world, world.admin, f"settle {request.id} {found}", "cannot be settled by hand"))
     assert "may still finish on its own: try again in 120 s" in early
     clocked.clock.advance(timedelta(minutes=3))
-    told(world, world.admin, f"settle {request.id.lower()} {found}", f"Request {request.id} is now done")
+    answer_to(world, world.admin, f"settle {request.id.lower()} {found}", f"Request {request.id} is now done")
 
     assert approvals.load(world.services, request.id).state is RequestState.DONE
     reply = thread_reply(world, request, "and is done")
     assert f"<@{ADMIN.id}> as done: Sinch shows {NUMBER} rented at 10:02" in reply.text
     [entry] = [e for e in audit.query(world.services.store, actor=ADMIN.id) if e.request_id == request.id]
     assert entry.action == "request.done"
-    assert "is done, as recorded by" in told(world, world.admin, "audit --mine", "Audit: by you")
+    assert "is done, as recorded by" in shown(answer_to(world, world.admin, "audit --mine", "Audit: by you"))
 
-    told(world, world.admin, f"settle {request.id} failed nothing after all", "It already ended (done)")
+    answer_to(world, world.admin, f"settle {request.id} failed nothing after all", "It already ended (done)")
 
 
 @pytest.mark.parametrize(
@@ -64,7 +56,7 @@ def test_an_admin_settles_a_lost_rent_any_once_it_is_stuck_and_everyone_is_told(
     ],
 )
 def test_bad_settle_input_gets_a_specific_message(clocked: ClockedWorld, command: str, answer: str) -> None:
-    told(clocked.world, clocked.world.admin, command, answer)
+    answer_to(clocked.world, clocked.world.admin, command, answer)
 
 
 def test_only_admins_settle_and_only_what_is_executing(clocked: ClockedWorld) -> None:
@@ -72,13 +64,15 @@ def test_only_admins_settle_and_only_what_is_executing(clocked: ClockedWorld) ->
     request = stuck_request(world.services, "US LOCAL", kind="rent_any")
     clocked.clock.advance(timedelta(minutes=3))
 
-    refused = told(
-        world, world.approver, f"settle {request.id} failed not rented", "cannot be settled by hand"
+    refused = shown(
+        answer_to(
+            world, world.approver, f"settle {request.id} failed not rented", "cannot be settled by hand"
+        )
     )
     assert f"Only admins can do this: ask one of <@{ADMIN.id}>." in refused
     assert approvals.load(world.services, request.id).state is RequestState.EXECUTING
 
-    told(world, world.admin, f"settle {request.id} failed Sinch never rented one", "is now failed")
+    answer_to(world, world.admin, f"settle {request.id} failed Sinch never rented one", "is now failed")
     thread_reply(world, request, "but failed")
-    told(world, world.admin, f"settle {request.id} done it was", "It already ended (failed)")
+    answer_to(world, world.admin, f"settle {request.id} done it was", "It already ended (failed)")
     assert approvals.load(world.services, request.id).state is RequestState.FAILED

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bench.results import BenchResult, Metric, latency_metrics
 from bench.world import bench_world, crowd
-from bot import ids
+from bot.blockkit import ids
 from sandbox.slack import Ack, Message
 from sandbox.slack.driver import SlackUserDriver
 from tests.harness import OPS, World, shown

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from slack_sdk import WebClient
 
+from bot.approvals.directory import ApproverDirectory
 from bot.config import Settings
-from bot.directory import ApproverDirectory
 from bot.notify import Notifier
 from bot.services import Services, utc_now
 from bot.sinch import OAuth2ClientCredentials, SinchClient
-from commands.active_list import fetch_first_page, first_page_message, parse_list_query
+from commands.active.listing import fetch_first_page, first_page_message, parse_list_query
 from storage.db import Store
 
 KEY_ID, KEY_SECRET = "bench-key", "bench-secret"

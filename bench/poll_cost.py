@@ -14,9 +14,9 @@ from datetime import timedelta
 
 from bench.results import BenchResult, Metric
 from bench.world import bench_world
-from bot import watcher
-from bot.provisioning import watch_if_pending
 from bot.sinch.models import SmsConfiguration, UpdateActiveNumber
+from bot.watching import watcher
+from bot.watching.provisioning import watch_if_pending
 from tests.harness import PROJECT_ID, World
 
 PENDING_COUNTS = (1, 100, 1000)

@@ -10,7 +10,7 @@ import time
 
 from bench.results import BenchResult, Metric
 from bench.world import bench_world
-from bot.watcher import DIGEST_KEY
+from bot.watching.watcher import DIGEST_KEY
 from sandbox.slack import LocalSlack, Message, RateLimits
 from storage.outbox import OutboxMessage
 from tests.harness import ALERTS, shown

@@ -10,15 +10,22 @@ from typing import Any
 from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_sdk import WebClient
 
-from bot import ids
+from bot.blockkit import ids
 from bot.config import Settings
 from bot.errors import describe, report_error
 from bot.services import Services
-from commands import active, audit, callbacks, emergency, home, imported, release, rent, search, settle
-from commands import approvals as approval_actions
-from commands import help as help_command
-from commands.modal_flow import notice
-from commands.router import CommandRouter, Invocation
+from commands.active import listeners as active
+from commands.admin import audit, callbacks, settle
+from commands.approvals import listeners as approval_actions
+from commands.e911 import listeners as emergency
+from commands.home import help as help_command
+from commands.home import listeners as home
+from commands.imported import listeners as imported
+from commands.release import listeners as release
+from commands.rent import listeners as rent
+from commands.search import listeners as search
+from commands.shared.modal_flow import notice
+from commands.shared.router import CommandRouter, Invocation
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ import logging
 import secrets
 from typing import TYPE_CHECKING
 
-from bot import ids
-from bot.blocks import section, to_dicts, with_sandbox_note
+from bot.blockkit import ids
+from bot.blockkit.blocks import section, to_dicts, with_sandbox_note
 from bot.sinch.errors import SinchError
-from commands.parsing import UsageError
+from commands.shared.parsing import UsageError
 
 if TYPE_CHECKING:
     from slack_bolt import Respond

@@ -20,7 +20,7 @@ from datetime import timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks import (
+from bot.blockkit.blocks import (
     SANDBOX_NOTE,
     SECTION_TEXT,
     chunks,

@@ -17,17 +17,17 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 
 from bot.app import create_app
-from bot.callbacks import CallbackReceiver, callback_url, ensure_callback_secret
+from bot.approvals.directory import ApproverDirectory
 from bot.config import Settings
-from bot.directory import ApproverDirectory
 from bot.notify import Notifier
 from bot.scheduler import PROCESS_EVENTS, Scheduler
 from bot.server import SINCH_CALLBACKS_PATH, create_wsgi
 from bot.services import Clock, Services, utc_now
 from bot.sinch import BasicAuth, OAuth2ClientCredentials, SinchClient
 from bot.sinch.auth import Auth
-from bot.wsgi_server import BackgroundServer
+from bot.watching.callbacks import CallbackReceiver, callback_url, ensure_callback_secret
 from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
+from serving import BackgroundServer
 from storage.db import Store
 
 if TYPE_CHECKING:

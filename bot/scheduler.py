@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot import approvals, watcher
+from bot import approvals
 from bot.services import Services
+from bot.watching import watcher
 from storage import leases
 
 log = logging.getLogger(__name__)

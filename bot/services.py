@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.approvals import Executor
+    from bot.approvals.directory import ApproverDirectory
     from bot.config import Settings
-    from bot.directory import ApproverDirectory
     from bot.notify import Notifier
     from bot.sinch import SinchClient
     from storage.db import Store

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bot.policy import DECISION_STATES, RequestState, can_transition, expires_at
+from bot.approvals.policy import DECISION_STATES, RequestState, can_transition, expires_at
 from storage import audit
 from storage.db import (
     JsonDict,

@@ -6,7 +6,7 @@ import json
 
 from bot.sinch.errors import FieldViolation
 from bot.sinch.models import AddressValidation
-from commands.e911_forms import (
+from commands.e911.forms import (
     CANDIDATE_BLOCK,
     AddressFlow,
     address_problems,
@@ -15,7 +15,7 @@ from commands.e911_forms import (
     same_place,
     violation_errors,
 )
-from commands.view_state import INPUT_ACTION
+from commands.shared.view_state import INPUT_ACTION
 from tests.harness import SPRINGFIELD
 
 TYPED = SPRINGFIELD.model_copy(update={"street_info": "main street", "location": "Apt 5"})

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.error_codes import code_name, explain, explain_all
-from bot.provisioning import PartState, PartStatus, Settlement, report
 from bot.sinch import SmsErrorCode
+from bot.watching.error_codes import code_name, explain, explain_all
+from bot.watching.provisioning import PartState, PartStatus, Settlement, report
 
 
 @pytest.mark.parametrize("code", list(SmsErrorCode), ids=str)

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
+from bot.approvals.policy import Change
 from bot.config import Settings
 from bot.errors import UserFacingError
-from bot.policy import Change
 from bot.sinch.models import ImportedNumber, SearchPattern, SmsConfiguration
-from commands.imported_rules import WantedUpdate, list_criteria, list_filters, plan_update
-from commands.parsing import UsageError
+from commands.imported.rules import WantedUpdate, list_criteria, list_filters, plan_update
+from commands.shared.parsing import UsageError
 
 USAGE = "imported update"
 

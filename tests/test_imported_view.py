@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.blocks import MESSAGE_BLOCKS, SECTION_TEXT
+from bot.blockkit.blocks import MESSAGE_BLOCKS, SECTION_TEXT
 from bot.sinch.models import ImportedNumber, ScheduledProvisioning, SmsConfiguration
-from commands.imported_view import list_blocks, number_line, status_name
+from commands.imported.view import list_blocks, number_line, status_name
 
 
 def number(index: int, scheduled: ScheduledProvisioning | None = None) -> ImportedNumber:

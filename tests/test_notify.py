@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 
-from bot.blocks import MESSAGE_BLOCKS, SANDBOX_NOTE, SECTION_TEXT
+from bot.blockkit.blocks import MESSAGE_BLOCKS, SANDBOX_NOTE, SECTION_TEXT
 from bot.notify import DIGEST_LIMIT, Notifier
 from sandbox.slack import LocalSlack, RateLimits, SlackChannel
 from storage import Store, outbox

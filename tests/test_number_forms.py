@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.sinch.models import Capability, RentRequest, VoiceApplicationType
-from commands.number_forms import (
+from commands.shared.number_forms import (
     CAMPAIGN_BLOCK,
     DISPLAY_NAME_BLOCK,
     SERVICE_PLAN_BLOCK,
@@ -18,7 +18,7 @@ from commands.number_forms import (
     problems,
     read_settings,
 )
-from commands.view_state import INPUT_ACTION
+from commands.shared.view_state import INPUT_ACTION
 
 BOTH = frozenset({Capability.SMS, Capability.VOICE})
 

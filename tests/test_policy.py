@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.policy import (
+from bot.approvals.policy import (
     ALLOWED_TRANSITIONS,
     STUCK_AFTER,
     ApprovalRules,

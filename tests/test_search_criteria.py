@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from bot import ids
+from bot.blockkit import ids
 from bot.sinch.models import AvailableRegion, Capability, NumberPattern, NumberType, SearchPattern
-from commands.number_offer import NumberOffer
-from commands.parsing import UsageError
-from commands.search_criteria import (
+from commands.search.results import RESULTS_PER_MESSAGE, results_message
+from commands.shared.number_offer import NumberOffer
+from commands.shared.parsing import UsageError
+from commands.shared.search_criteria import (
     RENT_ANY_USAGE,
     SEARCH_USAGE,
     Criteria,
@@ -23,7 +24,6 @@ from commands.search_criteria import (
     parse_rent_any,
     parse_search,
 )
-from commands.search_results import RESULTS_PER_MESSAGE, results_message
 from tests.harness import visible_text
 
 REGIONS = [

@@ -7,7 +7,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from commands.parsing import suggest
+from commands.shared.parsing import suggest
 
 
 class ConsoleError(Exception):

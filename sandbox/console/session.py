@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from rich.text import Text
 
-from bot.policy import RequestState
+from bot.approvals.policy import RequestState
 from bot.services import Services
 from sandbox.console.actions import Action, ActionBoard
 from sandbox.console.activity import ActivityLog, Entry

@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable
 from types import TracebackType
 
-from bot.wsgi_server import BackgroundServer
 from sandbox.sinch.app import IMPORTED_PREFIX, OAUTH_PATH, SandboxApp
 from sandbox.sinch.auth import Authenticator
 from sandbox.sinch.backend import Backend
@@ -20,6 +19,7 @@ from sandbox.sinch.provisioning import Provisioner
 from sandbox.sinch.request_log import RequestLog
 from sandbox.sinch.scheduler import TimerQueue
 from sandbox.sinch.state import SandboxState
+from serving import BackgroundServer
 
 
 class RunningSandbox:

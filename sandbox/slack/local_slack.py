@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TypeVar
 
-from bot.wsgi_server import BackgroundServer
 from sandbox.slack.delivery import ACK_DEADLINE_SECONDS, HttpTransport, Transport
 from sandbox.slack.driver import SlackUserDriver
 from sandbox.slack.faults import Faults
@@ -17,6 +16,7 @@ from sandbox.slack.signing import SignatureMode
 from sandbox.slack.socket_mode import SocketModeServer
 from sandbox.slack.web_api import WebApi
 from sandbox.slack.workspace import BotIdentity, Workspace
+from serving import BackgroundServer
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks import context, fields, header, section, to_dicts
+from bot.blockkit.blocks import context, fields, header, section, to_dicts
 from sandbox.console.render import Renderer, describe_input
 from sandbox.slack import Message, View
 from sandbox.slack.block_kit import PlacedElement

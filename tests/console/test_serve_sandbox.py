@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.blocks import SANDBOX_NOTE
+from bot.blockkit.blocks import SANDBOX_NOTE
 from sandbox.console.workspace import (
     ALERTS,
     APPROVALS,

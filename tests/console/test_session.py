@@ -9,7 +9,7 @@ import pytest
 
 from bot import approvals
 from bot.approvals import CardSummary, Executor, Outcome
-from bot.blocks import SANDBOX_NOTE
+from bot.blockkit.blocks import SANDBOX_NOTE
 from bot.services import Services
 from sandbox.console.commands import ConsoleError
 from sandbox.console.main import run_script

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 
 from bot.sinch.models import Capability, NumberType, SearchPattern
-from commands.active_list import ListQuery, breakdown, parse_list_query
-from commands.parsing import UsageError
+from commands.active.listing import ListQuery, breakdown, parse_list_query
+from commands.shared.parsing import UsageError
 
 
 def test_words_are_recognised_whatever_their_order_and_case() -> None:

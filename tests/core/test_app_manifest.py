@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft4Validator
 
-from bot import ids
+from bot.blockkit import ids
 from tests.shared_dir import SPECS
 
 MANIFEST = Path(__file__).resolve().parents[2] / "app_manifest.yml"

@@ -5,10 +5,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from bot import ids
-from bot.approval_card import render_card, render_outcome_reply
 from bot.approvals import CardSummary
-from bot.policy import RequestState
+from bot.approvals.card import render_card, render_outcome_reply
+from bot.approvals.policy import RequestState
+from bot.blockkit import ids
 from storage.requests import Request
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.blocks import chunks
-from commands.audit import describe_entry
+from bot.blockkit.blocks import chunks
+from commands.admin.audit import describe_entry
 from storage.audit import AuditEntry
 
 AT = datetime(2030, 1, 2, 3, 4, tzinfo=UTC)

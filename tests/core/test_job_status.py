@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.number_view import detail_blocks, effective_sms_link
-from bot.provisioning import PartState, active_parts
 from bot.sinch.models import ActiveNumber
+from bot.watching.provisioning import PartState, active_parts
+from commands.shared.number_view import detail_blocks, effective_sms_link
 from tests.harness import visible_text
 
 

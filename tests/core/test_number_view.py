@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.number_view import effective_sms_link, effective_voice_link, format_address, stops_working
 from bot.sinch.models import ActiveNumber, EmergencyAddress
+from commands.shared.number_view import (
+    effective_sms_link,
+    effective_voice_link,
+    format_address,
+    stops_working,
+)
 
 
 def number(**fields: Any) -> ActiveNumber:

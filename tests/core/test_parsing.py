@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from commands.parsing import UsageError, parse_args, split_words
+from commands.shared.parsing import UsageError, parse_args, split_words
 
 
 def test_quoted_words_stay_together() -> None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from commands.parsing import UsageError
-from commands.router import CommandRouter, Invocation, Subcommand
+from commands.shared.parsing import UsageError
+from commands.shared.router import CommandRouter, Invocation, Subcommand
 
 
 def _noop(invocation: Invocation, services: object) -> None:

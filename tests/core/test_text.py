@@ -1,6 +1,6 @@
 """The one escape for user- and Sinch-supplied text."""
 
-from bot.text import clean, escape
+from bot.blockkit.text import clean, escape
 
 
 def test_escape_turns_mentions_and_links_into_literal_text() -> None:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot.policy import Change
+from bot.approvals.policy import Change
 from bot.sinch.models import Capability, VoiceApplicationType
-from commands.number_forms import (
+from commands.active.update_plan import CurrentNumber, plan_update, update_problems
+from commands.shared.number_forms import (
     CAMPAIGN_BLOCK,
     DISPLAY_NAME_BLOCK,
     SERVICE_PLAN_BLOCK,
     VOICE_ID_BLOCK,
     NumberSettings,
 )
-from commands.update_plan import CurrentNumber, plan_update, update_problems
 
 LINKED = CurrentNumber(
     phone_number="+12025550134",

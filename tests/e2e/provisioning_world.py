@@ -19,13 +19,13 @@ import httpx
 
 from bot import approvals
 from bot.approvals import CardSummary, Executor, Outcome
+from bot.approvals.policy import RequestState
 from bot.config import Settings
-from bot.policy import RequestState
-from bot.provisioning import watch_if_pending
 from bot.runtime import Runtime
 from bot.server import SINCH_CALLBACKS_PATH
 from bot.services import Services, utc_now
 from bot.sinch import Capability, NumberType, RentRequest, SmsConfiguration, compute_signature
+from bot.watching.provisioning import watch_if_pending
 from sandbox.sinch import SandboxConfig, start_sandbox
 from sandbox.slack import LocalSlack, Message
 from storage import requests

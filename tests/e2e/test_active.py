@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from bot.sinch.models import SmsConfiguration, UpdateActiveNumber
-from commands.number_forms import (
+from commands.shared.number_forms import (
     DISPLAY_NAME_BLOCK,
     SERVICE_PLAN_BLOCK,
     VOICE_ID_BLOCK,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from commands.number_forms import DISPLAY_NAME_BLOCK
+from commands.shared.number_forms import DISPLAY_NAME_BLOCK
 from storage import audit
 from tests.harness import (
     APPROVALS,

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bot.callbacks import CallbackReceiver
 from bot.config import Settings
 from bot.server import SINCH_CALLBACKS_PATH
 from bot.sinch import BasicAuth, NumberType, RentRequest, SinchClient, SmsConfiguration, SmsErrorCode
-from bot.wsgi_server import BackgroundServer
+from bot.watching.callbacks import CallbackReceiver
 from sandbox.sinch import SandboxConfig, start_sandbox
+from serving import BackgroundServer
 from storage import Store, events
 from storage.requests import Request
 from tests.e2e.provisioning_world import (

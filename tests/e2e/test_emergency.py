@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import ids
+from bot.blockkit import ids
 from bot.sinch.models import EmergencyAddress
-from commands.e911_forms import CANDIDATE_BLOCK
+from commands.e911.forms import CANDIDATE_BLOCK
 from storage import requests
 from tests.e2e.modal_steps import (
     approve,

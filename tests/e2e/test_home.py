@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot import approvals
 from bot.approvals import CardSummary
-from commands.home import LISTED
+from commands.home.listeners import LISTED
 from sandbox.slack import SlackUserDriver, View
 from storage.requests import Request, RequestDraft
 from tests.harness import World, shown

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import ids
+from bot.blockkit import ids
 from bot.sinch.models import ImportNumber, SmsConfiguration
-from commands.imported_forms import PHONE_BLOCK, REGION_BLOCK
-from commands.number_forms import CAMPAIGN_BLOCK, DISPLAY_NAME_BLOCK, SERVICE_PLAN_BLOCK
+from commands.imported.forms import PHONE_BLOCK, REGION_BLOCK
+from commands.shared.number_forms import CAMPAIGN_BLOCK, DISPLAY_NAME_BLOCK, SERVICE_PLAN_BLOCK
 from sandbox.slack import RequiredFieldMissingError
 from storage import requests
 from tests.e2e.modal_steps import approve, audit_actions, card, ephemeral, shown, top_view

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import approvals, ids
-from bot.policy import RequestState
+from bot import approvals
+from bot.approvals.policy import RequestState
+from bot.blockkit import ids
 from bot.sinch.models import Capability, NumberType, RentRequest
-from commands.number_forms import CAMPAIGN_BLOCK, SERVICE_PLAN_BLOCK, VOICE_ID_BLOCK, VOICE_TYPE_BLOCK
-from commands.number_offer import NumberOffer
-from commands.rent_execution import reconcile_rent
+from commands.rent.execute import reconcile_rent
+from commands.shared.number_forms import CAMPAIGN_BLOCK, SERVICE_PLAN_BLOCK, VOICE_ID_BLOCK, VOICE_TYPE_BLOCK
+from commands.shared.number_offer import NumberOffer
 from sandbox.sinch import SandboxConfig
 from sandbox.slack import Message, View
 from sandbox.slack.models import Ack

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import ids
+from bot.blockkit import ids
 from bot.sinch.models import Capability, NumberType
-from commands.number_offer import NumberOffer
-from commands.search_modal import CAPABILITIES_BLOCK, PATTERN_BLOCK, POSITION_BLOCK, REGION_BLOCK, TYPE_BLOCK
+from commands.search.modal import CAPABILITIES_BLOCK, PATTERN_BLOCK, POSITION_BLOCK, REGION_BLOCK, TYPE_BLOCK
+from commands.shared.number_offer import NumberOffer
 from sandbox.slack import Message
 from sandbox.slack.models import Ack
 from tests.harness import OPS, World, answer_to, ephemeral_containing, shown

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import approvals
-from bot.policy import RequestState
+from bot.approvals.policy import RequestState
 from storage import audit
 from tests.e2e.provisioning_world import ClockedWorld, clocked_world, stuck_request, thread_reply
 from tests.harness import ADMIN, answer_to, shown

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands.number_forms import SERVICE_PLAN_BLOCK, VOICE_ID_BLOCK, VOICE_TYPE_BLOCK
+from commands.shared.number_forms import SERVICE_PLAN_BLOCK, VOICE_ID_BLOCK, VOICE_TYPE_BLOCK
 from sandbox.slack import Message
 from tests.harness import APPROVALS, World, open_modal, shown, sms_and_voice_number
 

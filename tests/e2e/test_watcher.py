@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import approvals, callbacks, watcher
+from bot import approvals
 from bot.approvals import Executor, Outcome
-from bot.policy import RequestState
-from bot.provisioning import watch_if_pending
+from bot.approvals.policy import RequestState
 from bot.scheduler import LEASE_NAME, LEASE_SECONDS
 from bot.services import Services
 from bot.sinch import (
@@ -26,7 +25,9 @@ from bot.sinch import (
     SmsConfiguration,
     UpdateActiveNumber,
 )
-from bot.watcher import MAX_BACKOFF, backoff
+from bot.watching import callbacks, watcher
+from bot.watching.provisioning import watch_if_pending
+from bot.watching.watcher import MAX_BACKOFF, backoff
 from sandbox.sinch import RunningSandbox
 from storage import Store, leases, outbox, watches
 from storage.outbox import OutboxMessage

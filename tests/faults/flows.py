@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from bot import ids
+from bot.blockkit import ids
 from bot.config import Settings
-from commands.number_forms import SERVICE_PLAN_BLOCK
+from commands.shared.number_forms import SERVICE_PLAN_BLOCK
 from sandbox.sinch import RunningSandbox
 from sandbox.sinch.models import Capability, NumberType
 from sandbox.slack import Ack, LocalSlack, Message

@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bot import ids, watcher
-from bot.callbacks import CallbackReceiver
-from bot.provisioning import watch_if_pending
+from bot.blockkit import ids
 from bot.server import SINCH_CALLBACKS_PATH, create_wsgi
 from bot.sinch.models import SmsConfiguration, UpdateActiveNumber
-from bot.wsgi_server import BackgroundServer
-from commands.number_forms import SERVICE_PLAN_BLOCK
+from bot.watching import watcher
+from bot.watching.callbacks import CallbackReceiver
+from bot.watching.provisioning import watch_if_pending
+from commands.shared.number_forms import SERVICE_PLAN_BLOCK
 from sandbox.sinch import SandboxConfig
+from serving import BackgroundServer
 from storage.db import Store
 from tests.faults.flows import acked, card_in_state, sms_number_for_sale
 from tests.harness import (

@@ -14,12 +14,12 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from bot import ids
-from bot.policy import STUCK_AFTER
+from bot.approvals.policy import STUCK_AFTER
+from bot.blockkit import ids
 from bot.runtime import Runtime
 from bot.services import utc_now
-from bot.wsgi_server import BackgroundServer
 from sandbox.sinch import SandboxConfig, start_sandbox
+from serving import BackgroundServer
 from storage import requests
 from storage.db import Store
 from tests.faults.flows import (

@@ -13,14 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from bot import approvals, ids, watcher
-from bot.policy import STUCK_AFTER
-from bot.provisioning import watch_if_pending
+from bot import approvals
+from bot.approvals.policy import STUCK_AFTER
+from bot.blockkit import ids
 from bot.sinch import OAuth2ClientCredentials, SinchClient
 from bot.sinch.models import SmsConfiguration, UpdateActiveNumber
 from bot.sinch.retry import RetryPolicy
-from bot.wsgi_server import BackgroundServer
+from bot.watching import watcher
+from bot.watching.provisioning import watch_if_pending
 from sandbox.sinch import SandboxConfig
+from serving import BackgroundServer
 from storage import requests, watches
 from tests.faults.flows import (
     CallbackRecorder,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import ids
+from bot.blockkit import ids
 from tests.faults.flows import acked, card_in_state, reply_under, request_rent, sms_number_for_sale
 from tests.harness import APPROVALS, World
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import ids
-from commands.number_forms import (
+from bot.blockkit import ids
+from commands.shared.number_forms import (
     CAMPAIGN_BLOCK,
     DISPLAY_NAME_BLOCK,
     SERVICE_PLAN_BLOCK,

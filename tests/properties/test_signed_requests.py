@@ -11,9 +11,9 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.callbacks import parse
 from bot.server import SINCH_CALLBACKS_PATH, SLACK_EVENTS_PATH
 from bot.sinch import MalformedEventError
+from bot.watching.callbacks import parse
 from sandbox.sinch.callbacks import sign
 from sandbox.slack.signing import signature
 from tests.harness import OPS, REQUESTER, SIGNING_SECRET, World

@@ -10,9 +10,9 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
-from bot.wsgi_server import BackgroundServer
 from sandbox.slack import LocalSlack, RateLimits, SlackChannel, SlackUser
 from sandbox.slack.signing import SignatureMode
+from serving import BackgroundServer
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

@@ -1,0 +1,94 @@
+"""The approval card and the thread replies, rendered from the stored request alone (pure functions).
+
+The card is re-rendered after every state change and replaces itself in place: buttons while pending, the
+outcome afterwards, so nobody can click a decision that was already made.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from bot.approvals.policy import RequestState
+from bot.blockkit import ids
+from bot.blockkit.blocks import context, fields, header, mention, money, section, to_dicts, with_sandbox_note
+from bot.blockkit.dates import slack_date
+from bot.blockkit.metadata import RequestRef
+from storage.requests import Request
+
+_STATE_LINES = {
+    RequestState.PENDING: ":hourglass_flowing_sand: *Waiting for approval*",
+    RequestState.APPROVED: ":arrows_counterclockwise: *Approved by {decider}*, running now…",
+    RequestState.EXECUTING: ":arrows_counterclockwise: *Approved by {decider}*, running now…",
+    RequestState.DONE: ":white_check_mark: *Approved by {decider} and done.*",
+    RequestState.FAILED: ":x: *Approved by {decider}, but it failed.*",
+    RequestState.REJECTED: ":no_entry_sign: *Rejected by {decider}.*",
+    RequestState.EXPIRED: ":hourglass: *Expired*: nobody decided in time. Nothing was done.",
+    RequestState.CANCELLED: ":leftwards_arrow_with_hook: *Cancelled by {decider}.* Nothing was done.",
+}
+
+
+def render_card(request: Request, *, now: datetime, sandbox: bool) -> tuple[str, list[dict[str, Any]]]:
+    summary = request.summary
+    title = str(summary.get("title", request.kind))
+    decider = mention(request.decided_by) if request.decided_by else "someone"
+    status = _STATE_LINES[request.state].format(decider=decider)
+    blocks: list[Block] = [header(f"{request.id}: {title}")]
+    pairs = [
+        ("Requested by", mention(request.requester)),
+        *[(str(k), str(v)) for k, v in summary.get("fields", [])],
+    ]
+    if request.setup_cost is not None or request.monthly_cost is not None:
+        pairs.append(("Setup", money(request.setup_cost, request.currency)))
+        pairs.append(("Monthly", money(request.monthly_cost, request.currency)))
+    blocks.extend(fields(pairs))
+    blocks.extend(section(f":warning: {warning}") for warning in summary.get("warnings", []))
+    blocks.append(section(status + _detail(request)))
+    if request.state is RequestState.PENDING:
+        blocks.append(_buttons(request))
+        blocks.append(context(f"Expires {slack_date(request.expires_at)} · the requester cannot approve"))
+    text = f"{request.id} {title}: {request.state.value} (requested by {mention(request.requester)})"
+    return text, to_dicts(with_sandbox_note(blocks, sandbox))
+
+
+def render_outcome_reply(
+    request: Request, detail: str | None, *, sandbox: bool
+) -> tuple[str, list[dict[str, Any]]]:
+    """The thread reply that tells the requester how their request ended."""
+    decider = mention(request.decided_by) if request.decided_by else "someone"
+    lead = {
+        RequestState.DONE: f"your request {request.id} was approved by {decider} and is done",
+        RequestState.FAILED: f"your request {request.id} was approved by {decider} but failed",
+        RequestState.REJECTED: f"your request {request.id} was rejected by {decider}",
+        RequestState.EXPIRED: f"your request {request.id} expired before anyone decided; nothing was done",
+        RequestState.EXECUTING: (
+            f"your request {request.id} was approved by {decider}; numbot is checking with Sinch whether it "
+            "went through and will report here"
+        ),
+    }.get(request.state, f"your request {request.id} is {request.state.value}")
+    text = f"{mention(request.requester)} {lead}." + (f"\n{detail}" if detail else "")
+    return text, to_dicts(with_sandbox_note([section(text)], sandbox))
+
+
+def _detail(request: Request) -> str:
+    if request.state is RequestState.REJECTED and request.reason:
+        return f"\n>{request.reason}"
+    if request.state is RequestState.FAILED and request.error:
+        return f"\n{request.error}"
+    if request.state is RequestState.DONE and request.result and request.result.get("text"):
+        return f"\n{request.result['text']}"
+    return ""
+
+
+def _buttons(request: Request) -> ActionsBlock:
+    value = RequestRef(request_id=request.id).encode()
+    return ActionsBlock(
+        block_id=f"decide:{request.id}",
+        elements=[
+            ButtonElement(text="Approve", action_id=ids.APPROVE, value=value, style="primary"),
+            ButtonElement(text="Reject", action_id=ids.REJECT, value=value, style="danger"),
+            ButtonElement(text="Cancel request", action_id=ids.CANCEL, value=value),
+        ],
+    )

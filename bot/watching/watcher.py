@@ -1,0 +1,335 @@
+"""The scheduler's watcher jobs: poll pending provisioning, handle stored callbacks, reconcile stuck requests.
+
+Every job works from numbot's own tables, so a restart resumes whatever was pending. Callbacks and polls
+race freely: `watches.settle` lets only the first one report. A callback is only a hint that something
+changed (Sinch does not keep their order): the number's state is always read back from the API first.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+
+from bot import approvals
+from bot.approvals.policy import STUCK_AFTER
+from bot.blockkit.blocks import section, to_dicts, with_sandbox_note
+from bot.services import Services
+from bot.sinch import MalformedEventError, NotFound, NumberType, ResourceType, SinchError
+from bot.watching.callbacks import api_of, parse
+from bot.watching.provisioning import (
+    FIRST_CHECK,
+    PartStatus,
+    Report,
+    active_parts,
+    imported_parts,
+    report,
+    report_gone,
+    settlement,
+)
+from storage import events, outbox, requests, watches
+from storage.events import EventApi, StoredEvent
+from storage.outbox import OutboxMessage, OutboxRow
+from storage.watches import Watch
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=10)
+PAGE_SIZE = 1000
+# From this many due numbers in one region and type, listing their pages is cheaper than a GET each.
+LIST_FROM = 3
+POLL_BATCH = 2000
+EVENT_BATCH = 200
+# Outcomes read back from Sinch are applied in one transaction per this many (for callbacks, or sooner
+# once the first has waited this long): few takes of the write lock in a burst, little delay for one.
+APPLY_EVERY = 50
+APPLY_WITHIN_SECONDS = 0.25
+DIGEST_KEY = "provisioning"
+
+# A number's parts, or None when Sinch no longer has it.
+NumberState = list[PartStatus] | None
+GroupKey = tuple[EventApi, str | None, str | None]
+
+
+def backoff(checks: int) -> timedelta:
+    """Delay before the next poll of a number already checked `checks` times: 10 s, 20 s, 40 s… ≤ 10 min."""
+    delay: timedelta = FIRST_CHECK * 2 ** min(checks, 16)
+    return min(delay, MAX_BACKOFF)
+
+
+@dataclass
+class _Reads:
+    """Numbers read from Sinch during one cycle, and how many API calls that took."""
+
+    states: dict[str, NumberState] = field(default_factory=dict)
+    calls: int = 0
+
+
+def poll_once(services: Services) -> int:
+    """One poll cycle over due watches; returns the number of Sinch API calls it made."""
+    now = services.clock()
+    due = watches.due(services.store, now, limit=POLL_BATCH)
+    groups: dict[GroupKey, set[str]] = {}
+    for watch in due:
+        groups.setdefault((watch.api, watch.region, watch.number_type), set()).add(watch.phone_number)
+    calls = 0
+    for key, due_numbers in groups.items():
+        group = watches.pending_in_group(services.store, *key)
+        try:
+            reads = _read_group(services, key, due_numbers)
+        except SinchError as error:
+            log.warning("polling %s numbers in %s/%s failed: %s", *key, error)
+            _reschedule(services, [watch for watch in group if watch.phone_number in due_numbers])
+            continue
+        calls += reads.calls
+        # Watches not due and not on the pages read are left alone: their own turn comes.
+        finals = [
+            (watch, _watch_final(services, watch, reads.states[watch.phone_number]))
+            for watch in group
+            if watch.phone_number in reads.states
+        ]
+        for start in range(0, len(finals), APPLY_EVERY):
+            with services.store.transaction():  # few lock takes, as for callbacks
+                for watch, final in finals[start : start + APPLY_EVERY]:
+                    if final is not None:
+                        _settle(services, watch, final)
+                    elif watch.phone_number in due_numbers:
+                        _reschedule(services, [watch])
+    return calls
+
+
+def process_events(services: Services) -> int:
+    """Handle stored callbacks in arrival order, including any stored meanwhile; returns how many."""
+    handled = 0
+    while True:
+        batch = _process_event_batch(services)
+        handled += batch
+        if batch == 0:
+            return handled
+
+
+def _process_event_batch(services: Services) -> int:
+    handled = 0
+    planned: list[tuple[StoredEvent, _Plan]] = []
+    first_planned_at = 0.0
+    for stored in events.unprocessed(services.store, limit=EVENT_BATCH):
+        try:
+            planned.append((stored, _plan_event(services, stored)))
+        except SinchError as error:
+            # Reading the state back failed: leave the event for the next run rather than guess.
+            log.warning("callback %s kept for later: %s", stored.event_id, error)
+            continue
+        if len(planned) == 1:
+            first_planned_at = time.monotonic()
+        if len(planned) >= APPLY_EVERY or time.monotonic() - first_planned_at >= APPLY_WITHIN_SECONDS:
+            handled += _apply(services, planned)
+            planned = []
+    return handled + _apply(services, planned)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a stored callback means (`outcome`, kept on the event) and what handling it does (`effect`,
+    run in the transaction that marks it handled)."""
+
+    outcome: str
+    effect: Callable[[], None] | None = None
+
+
+def _apply(services: Services, planned: list[tuple[StoredEvent, _Plan]]) -> int:
+    """Mark the events handled and do what they cause, in one transaction.
+
+    Together: a second worker handling the same event (or a crash in between) can neither report it twice
+    nor mark it handled without reporting it. Several events per transaction: callback receivers then
+    wait for the write lock once per batch, not once per event.
+    """
+    if not planned:
+        return 0
+    handled = 0
+    with services.store.transaction():
+        for stored, plan in planned:
+            if events.mark_processed(services.store, stored.event_id, plan.outcome, services.clock()):
+                if plan.effect is not None:
+                    plan.effect()
+                handled += 1
+    return handled
+
+
+def reconcile_executing(services: Services) -> int:
+    """Settle requests left "executing" by a crash, from Sinch's state; never repeats the operation."""
+    finished = 0
+    cutoff = services.clock() - STUCK_AFTER
+    for request in requests.stuck_executing(services.store, cutoff):
+        executor = services.executors.get(request.kind)
+        if executor is None or executor.reconcile is None:
+            log.warning(
+                "request %s (%s) is stuck executing and has no reconciler: an admin can record how it ended "
+                "with /numbers settle %s done|failed <what they found>",
+                request.id,
+                request.kind,
+                request.id,
+            )
+            continue
+        try:
+            outcome = executor.reconcile(services, request)
+        except SinchError as error:
+            log.warning("reconciling %s failed, retrying later: %s", request.id, error)
+            continue
+        if outcome is not None:
+            approvals.finish(services, request, outcome)
+            finished += 1
+    return finished
+
+
+# Reading state
+
+
+def _read_group(services: Services, key: GroupKey, due_numbers: set[str]) -> _Reads:
+    api, region, number_type = key
+    reads = _Reads()
+    listable = region is not None and (api == "imported" or number_type is not None)
+    if listable and len(due_numbers) >= LIST_FROM:
+        _read_pages(services, key, due_numbers, reads)
+    for phone_number in sorted(due_numbers - reads.states.keys()):
+        reads.states[phone_number] = _read_one(services, api, phone_number)
+        reads.calls += 1
+    return reads
+
+
+def _read_pages(services: Services, key: GroupKey, wanted: set[str], reads: _Reads) -> None:
+    """List the group page by page until every wanted number was seen, or single reads get cheaper."""
+    api, region, number_type = key
+    pages = (
+        services.sinch.imported_list(region, page_size=PAGE_SIZE).pages()
+        if api == "imported"
+        else services.sinch.list_active(region, NumberType(number_type or ""), page_size=PAGE_SIZE).pages()
+    )
+    listed = 0
+    for page in pages:
+        reads.calls += 1
+        listed += len(page.items)
+        for number in page.items:
+            parts = imported_parts(number) if api == "imported" else active_parts(number)  # type: ignore[arg-type]
+            reads.states[number.phone_number] = parts
+        unseen = len(wanted - reads.states.keys())
+        pages_left = math.ceil(max((page.total_size or 0) - listed, 0) / PAGE_SIZE)
+        if unseen == 0 or unseen <= pages_left:
+            return
+    # Listed to the end: a wanted number that never showed up is gone (or its read below says why not).
+
+
+def _read_one(services: Services, api: EventApi, phone_number: str) -> NumberState:
+    try:
+        if api == "imported":
+            return imported_parts(services.sinch.imported_get(phone_number))
+        return active_parts(services.sinch.get_active(phone_number))
+    except NotFound:
+        return None
+
+
+# Settling and telling
+
+
+@dataclass(frozen=True)
+class _Final:
+    outcome: str
+    report: Report
+
+
+def _final(
+    services: Services, phone_number: str, watched: str, state: NumberState, *, request_id: str | None
+) -> _Final | None:
+    """How the watched parts ended, or None while any of them is still provisioning."""
+    if state is None:
+        return _Final("gone", report_gone(phone_number, request_id=request_id, sandbox=services.sandbox))
+    settled = settlement(phone_number, state, watched)
+    if settled is None:
+        return None
+    return _Final(settled.outcome, report(settled, request_id=request_id, sandbox=services.sandbox))
+
+
+def _watch_final(services: Services, watch: Watch, state: NumberState) -> _Final | None:
+    return _final(services, watch.phone_number, watch.what, state, request_id=watch.request_id)
+
+
+def _settle(services: Services, watch: Watch, final: _Final) -> None:
+    """Record the outcome and queue its messages together; a poll and a callback racing report once."""
+    with services.store.transaction():
+        if watches.settle(services.store, watch.phone_number, watch.api, final.outcome, services.clock()):
+            _tell(services, watch.request_id, final.report)
+
+
+def _tell(services: Services, request_id: str | None, message: Report) -> None:
+    """The outcome in the request's thread, and one summary line in the notifications channel."""
+    card = _card(services, request_id)
+    channel = services.settings.numbot_notifications_channel
+    if card is not None:
+        services.notifier.post(
+            OutboxMessage(card.channel, message.detail_text, message.detail_blocks, parent_id=card.id)
+        )
+    if channel is not None:
+        if card is None:
+            text, blocks = message.detail_text, message.detail_blocks
+        else:
+            text = message.summary
+            blocks = to_dicts(with_sandbox_note([section(message.summary)], services.sandbox))
+        services.notifier.post(OutboxMessage(channel, text, blocks, digest_key=DIGEST_KEY))
+    elif card is None:
+        log.warning("no notifications channel: provisioning outcome not posted: %s", message.summary)
+
+
+def _card(services: Services, request_id: str | None) -> OutboxRow | None:
+    """The approval card of the request, under which its outcomes are threaded."""
+    request = requests.get_request(services.store, request_id) if request_id else None
+    if request is None or request.card_outbox_id is None:
+        return None
+    return outbox.get_message(services.store, request.card_outbox_id)
+
+
+def _reschedule(services: Services, pending: Iterable[Watch]) -> None:
+    now = services.clock()
+    for watch in pending:
+        watches.reschedule(services.store, watch.phone_number, watch.api, now + backoff(watch.checks + 1))
+
+
+def _plan_event(services: Services, stored: StoredEvent) -> _Plan:
+    """What a stored callback means: its outcome, and what to do once it is marked handled.
+
+    Sinch is read here, outside any transaction, so no database lock is held across an HTTP call.
+    """
+    try:
+        event = parse(stored.raw_body)
+    except MalformedEventError:
+        return _Plan("malformed")
+    if event.resource_type is ResourceType.NUMBER_ORDER or not event.resource_id:
+        return _Plan("ignored: not about a number")
+    api = api_of(event)
+    watch = watches.get_watch(services.store, event.resource_id, api)
+    if watch is not None and watch.settled_at is not None:
+        return _Plan(f"already settled: {watch.outcome}")
+    state = _read_one(services, api, event.resource_id)
+    if watch is None:
+        return _plan_unrequested(services, event.resource_id, f"{event.event_type} {event.status}", state)
+    final = _watch_final(services, watch, state)
+    if final is None:
+        return _Plan("still pending")
+    return _Plan("settled", partial(_settle, services, watch, final))
+
+
+def _plan_unrequested(services: Services, phone_number: str, what: str, state: NumberState) -> _Plan:
+    every_part = ",".join(dict.fromkeys(part.part for part in state or []))
+    final = _final(services, phone_number, every_part, state, request_id=None)
+    if final is None:
+        return _Plan("still running: not requested by numbot")  # its final event will come
+    tell = partial(_tell_unrequested, services, phone_number, what, final)
+    return _Plan("reported: not requested by numbot", tell)
+
+
+def _tell_unrequested(services: Services, phone_number: str, what: str, final: _Final) -> None:
+    """Sinch changed a number numbot did not ask about: say so, with its current state from the API."""
+    log.info("Sinch event %s for %s, which numbot did not request", what, phone_number)
+    _tell(services, None, final.report)

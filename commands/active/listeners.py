@@ -1,0 +1,75 @@
+"""/numbers list, show and update: the project's active numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.blockkit import ids
+from bot.errors import report_error
+from bot.services import Services
+from commands.active.listing import (
+    LIST_USAGE,
+    ListQuery,
+    fetch_first_page,
+    fetch_page,
+    first_page_message,
+    next_page_message,
+    parse_list_query,
+)
+from commands.active.update import register_update
+from commands.shared.number_lookup import emergency_address, load_active, phone_argument
+from commands.shared.number_view import detail_blocks
+from commands.shared.router import CommandRouter, Invocation, Subcommand
+
+SHOW_USAGE = "show <+E164>"
+
+
+def register(app: App, services: Services, router: CommandRouter) -> None:
+    router.add(
+        Subcommand(
+            name="list",
+            usage=LIST_USAGE,
+            summary="The project's active numbers with counts; filter by region, type, capability, digits.",
+            handler=list_numbers,
+            examples=("list", "list US LOCAL --sms", "list +1206"),
+        )
+    )
+    router.add(
+        Subcommand(
+            name="show",
+            usage=SHOW_USAGE,
+            summary="Everything about one number: price, SMS and voice linking, provisioning, E911 address.",
+            handler=show_number,
+            examples=("show +12025550134",),
+        )
+    )
+    register_update(app, services, router)
+
+    @app.action(ids.MORE_ACTIVE)
+    def more(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        try:
+            query = ListQuery.decode(body["actions"][0].get("value"))
+            shown, total, has_more = fetch_page(services, query)
+            text, blocks = next_page_message(query, shown, total, more=has_more, sandbox=services.sandbox)
+            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
+        except Exception as exc:  # noqa: BLE001 - every failure is told to the clicker
+            report_error(exc, respond, services)
+
+
+def list_numbers(invocation: Invocation, services: Services) -> None:
+    query = parse_list_query(invocation.words)
+    shown, counted = fetch_first_page(services, query)
+    text, blocks = first_page_message(query, shown, counted, sandbox=services.sandbox)
+    invocation.respond(text=text, blocks=blocks, response_type="ephemeral")
+
+
+def show_number(invocation: Invocation, services: Services) -> None:
+    phone_number = phone_argument(invocation.words, SHOW_USAGE)
+    number = load_active(services, phone_number)
+    blocks = detail_blocks(number, emergency_address(services, number))
+    invocation.reply(
+        f"{number.phone_number} {number.display_name or ''}".strip(), sandbox=services.sandbox, blocks=blocks
+    )

@@ -1,0 +1,191 @@
+"""`update <+E164>`: the pre-filled modal, the immediate rename, and the approved SMS/voice change.
+
+A rename only touches how the team sees the number, so it runs at once (audited). Changes to SMS or voice
+routing go to an approver; once approved, `execute_update` sends the PATCH and starts a provisioning watch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk.models.blocks import Block
+
+from bot.approvals import CardSummary, Executor, Outcome, policy
+from bot.blockkit import ids
+from bot.blockkit.blocks import context, section, to_dicts, with_sandbox_note
+from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
+from bot.errors import report_error
+from bot.services import Services
+from bot.sinch.models import ActiveNumber, UpdateActiveNumber
+from bot.watching.provisioning import provisioning_note, watch_if_pending
+from commands.active.update_plan import CurrentNumber, UpdatePlan, plan_update, update_problems
+from commands.shared import number_forms
+from commands.shared.approval_requests import answer_with_request
+from commands.shared.modal_flow import JsonView, modal, open_and_fill
+from commands.shared.number_lookup import load_active, phone_argument
+from commands.shared.number_view import effective_sms_link, effective_voice_link, voice_link
+from commands.shared.router import CommandRouter, Invocation, Subcommand
+from storage import audit
+from storage.requests import Request
+
+UPDATE_USAGE = "update <+E164>"
+KIND = "update"
+TITLE = "Update number"
+
+
+class UpdateForm(SlackMeta):
+    """The modal's private_metadata: the number as shown, and where to tell the outcome of a rename."""
+
+    current: CurrentNumber
+    response_url: str | None = None
+
+
+def register_update(app: App, services: Services, router: CommandRouter) -> None:
+    router.add(
+        Subcommand(
+            name="update",
+            usage=UPDATE_USAGE,
+            summary="Rename a number (at once) or change its SMS / voice linking (a second person approves).",
+            handler=open_update,
+            examples=("update +12025550134",),
+        )
+    )
+    services.executors[KIND] = Executor(execute=execute_update, reconcile=reconcile_update)
+
+    @app.view(ids.UPDATE_MODAL)
+    def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        form = UpdateForm.decode(view.get("private_metadata"))
+        wanted = number_forms.read_settings(view["state"]["values"])
+        errors = update_problems(form.current, wanted)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        plan = plan_update(form.current, wanted)
+        user = body["user"]["id"]
+        if policy.needs_approval(KIND, plan.changes):
+            answer_with_request(
+                services,
+                ack,
+                view,
+                kind=KIND,
+                requester=user,
+                subject=form.current.phone_number,
+                payload={"phone_number": form.current.phone_number, "update": plan.update.to_wire()},
+                summary=_card(form.current, plan),
+            )
+            return
+        ack()
+        respond = Respond(response_url=form.response_url)
+        try:
+            rename(services, user, form.current, plan, respond)
+        except Exception as exc:  # noqa: BLE001 - the modal is closed: the user hears of it ephemerally
+            report_error(exc, respond, services)
+
+
+def open_update(invocation: Invocation, services: Services) -> None:
+    phone_number = phone_argument(invocation.words, UPDATE_USAGE)
+
+    def build() -> JsonView:
+        number = load_active(services, phone_number)
+        return update_view(number, invocation.respond.response_url, sandbox=services.sandbox)
+
+    open_and_fill(invocation.client, invocation.trigger_id, TITLE, build, sandbox=services.sandbox)
+
+
+def update_view(number: ActiveNumber, response_url: str | None, *, sandbox: bool) -> JsonView:
+    current = CurrentNumber.of(number)
+    blocks: list[Block] = [
+        section(f"*{number.phone_number}* · {number.region_code} {number.type}"),
+        *number_forms.input_blocks(campaign=current.campaign_allowed, initial=current.as_settings()),
+        context(
+            "Renaming happens at once. Linking or unlinking SMS and voice waits for an approver. "
+            "*Clear a field to unlink it.* To move to another plan, campaign or voice app, unlink first "
+            "(Sinch's rule), then update again."
+        ),
+    ]
+    form = UpdateForm(current=current, response_url=response_url)
+    return modal(
+        TITLE,
+        blocks,
+        sandbox=sandbox,
+        callback_id=ids.UPDATE_MODAL,
+        submit="Save",
+        close="Cancel",
+        private_metadata=form.encode(PRIVATE_METADATA_LIMIT),
+    )
+
+
+def rename(services: Services, user: str, current: CurrentNumber, plan: UpdatePlan, respond: Respond) -> None:
+    name = plan.update.display_name or ""
+    services.sinch.update_active(current.phone_number, UpdateActiveNumber(display_name=name))
+    audit.record(
+        services.store,
+        actor=user,
+        action="number.renamed",
+        subject=current.phone_number,
+        now=services.clock(),
+        detail={"from": current.display_name, "to": name},
+    )
+    text = (
+        f":white_check_mark: {current.phone_number} is now called “{name}”."
+        if name
+        else (f":white_check_mark: {current.phone_number} no longer has a display name.")
+    )
+    respond(
+        text=text,
+        blocks=to_dicts(with_sandbox_note([section(text)], services.sandbox)),
+        response_type="ephemeral",
+        replace_original=False,
+    )
+
+
+def _card(current: CurrentNumber, plan: UpdatePlan) -> CardSummary:
+    return CardSummary(
+        title=f"Update {current.phone_number}",
+        fields=[
+            ("Number", current.phone_number),
+            ("Display name", current.display_name or "—"),
+            ("Changes", "\n".join(plan.lines)),
+        ],
+        warnings=list(plan.warnings),
+    )
+
+
+def execute_update(services: Services, request: Request) -> Outcome:
+    phone_number = str(request.payload["phone_number"])
+    update = UpdateActiveNumber.model_validate(request.payload["update"])
+    number = services.sinch.update_active(phone_number, update)
+    pending = watch_if_pending(services, number, request_id=request.id)
+    text = f"Updated {phone_number}." + (f" {provisioning_note(pending)}" if pending else "")
+    # The card shows `result["text"]` under its outcome, so approvers see it as well as the requester.
+    return Outcome(True, text, {"text": text, "pending": pending})
+
+
+def reconcile_update(services: Services, request: Request) -> Outcome | None:
+    """Whether Sinch shows the change (linked or being provisioned); a PATCH is never resent blindly."""
+    phone_number = str(request.payload["phone_number"])
+    update = UpdateActiveNumber.model_validate(request.payload["update"])
+    number = services.sinch.get_active(phone_number)
+    if shows(number, update):
+        watch_if_pending(services, number, request_id=request.id)
+        return Outcome(True, f"Updated {phone_number} (confirmed by reading it back from Sinch).")
+    return Outcome(False, f"Sinch does not show the change on {phone_number}; nothing was changed.")
+
+
+def shows(number: ActiveNumber, update: UpdateActiveNumber) -> bool:
+    """Whether the number carries every part of `update` (a running provisioning counts)."""
+    if update.display_name is not None and (number.display_name or "") != update.display_name:
+        return False
+    sms = update.sms_configuration
+    if sms is not None:
+        linked = effective_sms_link(number)
+        if (linked.service_plan_id, linked.campaign_id) != (sms.service_plan_id or "", sms.campaign_id or ""):
+            return False
+    if update.voice_configuration is None:
+        return True
+    wanted = voice_link(update.voice_configuration)
+    linked_voice = effective_voice_link(number)
+    if not wanted.target:
+        return not linked_voice.target
+    return linked_voice == wanted

@@ -1,0 +1,234 @@
+"""/numbers e911 show | set | remove: a number's emergency (E911) address, changed only with four eyes.
+
+`set` is a short modal conversation: the form, Sinch's validation verdict (exact, near or no match), then
+an approval request; emergency calls are routed to whatever address is provisioned, so a second person
+always approves it, seeing the current and the new address side by side.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, wait
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.approvals import Executor, Outcome
+from bot.blockkit import ids
+from bot.errors import UserFacingError, describe
+from bot.services import Services
+from bot.sinch.errors import InvalidArgument, NotFound
+from bot.sinch.models import ActiveNumber, AddressValidation, Capability
+from commands.e911 import forms
+from commands.e911.forms import AddressFlow, E911Order
+from commands.shared.approval_requests import answer_with_request
+from commands.shared.modal_flow import JsonView, open_and_fill, start_in_background, update_when_done
+from commands.shared.number_lookup import emergency_address, load_active, phone_argument
+from commands.shared.number_view import format_address
+from commands.shared.removal import Removal, confirm_removal, register_removal
+from commands.shared.router import CommandRouter, Invocation, Subcommand
+from storage.requests import Request
+
+GROUP = "Emergency addresses (E911)"
+SHOW_USAGE = "e911 show <+E164>"
+SET_USAGE = "e911 set <+E164>"
+REMOVE_USAGE = "e911 remove <+E164>"
+# Slack drops a view_submission ack after 3 s; waiting this long for Sinch leaves room for the ack itself.
+VALIDATION_ACK_BUDGET_SECONDS = 2.0
+
+
+def register(app: App, services: Services, router: CommandRouter) -> None:
+    router.add(
+        Subcommand(
+            "e911 show",
+            SHOW_USAGE,
+            "The emergency address of a number",
+            show,
+            ("e911 show +12025550134",),
+            GROUP,
+        )
+    )
+    router.add(
+        Subcommand(
+            "e911 set",
+            SET_USAGE,
+            "Set the emergency address (validated by Sinch, approved by a second person)",
+            set_address,
+            ("e911 set +12025550134",),
+            GROUP,
+        )
+    )
+    router.add(
+        Subcommand(
+            "e911 remove",
+            REMOVE_USAGE,
+            "Remove the emergency address (approved by a second person)",
+            remove,
+            ("e911 remove +12025550134",),
+            GROUP,
+        )
+    )
+    services.executors["e911_provision"] = Executor(execute=provision, reconcile=check_provisioned)
+    register_removal(app, services, REMOVAL)
+
+    @app.view(ids.E911_MODAL)
+    def address_submitted(ack: Ack, view: dict[str, Any], client: WebClient) -> None:
+        validate_submission(services, ack, view, client)
+
+    @app.action(ids.E911_EDIT)
+    def edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        shown = body["view"]
+        flow = AddressFlow.decode(shown.get("private_metadata"))
+        form = forms.address_form(flow, sandbox=services.sandbox)
+        client.views_update(view_id=shown["id"], hash=shown["hash"], view=form)
+
+    @app.view(ids.E911_RESULT_MODAL)
+    def verdict_accepted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        request_provisioning(services, ack, body, view)
+
+
+def show(invocation: Invocation, services: Services) -> None:
+    phone = phone_argument(invocation.words, SHOW_USAGE)
+    address = emergency_address(services, _voice_number(services, phone))
+    text = f"*Emergency address of {phone}*\n{format_address(address) if address else 'none'}"
+    invocation.reply(text, sandbox=services.sandbox)
+
+
+def set_address(invocation: Invocation, services: Services) -> None:
+    phone = phone_argument(invocation.words, SET_USAGE)
+
+    def build() -> JsonView:
+        number = _voice_number(services, phone)
+        flow = AddressFlow(
+            phone_number=phone,
+            current=emergency_address(services, number),
+            display_name=number.display_name or "",
+        )
+        return forms.address_form(flow, sandbox=services.sandbox)
+
+    open_and_fill(invocation.client, invocation.trigger_id, forms.TITLE, build, sandbox=services.sandbox)
+
+
+def remove(invocation: Invocation, services: Services) -> None:
+    confirm_removal(REMOVAL, invocation, services, phone_argument(invocation.words, REMOVE_USAGE))
+
+
+def validate_submission(services: Services, ack: Ack, view: dict[str, Any], client: WebClient) -> None:
+    """Check locally, then ask Sinch; answer in the ack if Sinch is quick, else via views.update."""
+    values = view["state"]["values"]
+    display_name, entered = forms.read_address(values)
+    problems = forms.address_problems(display_name, entered)
+    if problems:
+        ack(response_action="errors", errors=problems)
+        return
+    flow = AddressFlow.decode(view.get("private_metadata")).model_copy(
+        update={"display_name": display_name, "entered": entered}
+    )
+    pending = start_in_background(
+        lambda: services.sinch.emergency_validate(flow.phone_number, display_name, entered)
+    )
+    finished, _ = wait([pending], timeout=VALIDATION_ACK_BUDGET_SECONDS)
+    if not finished:
+        # The "Validating…" view has nothing to click, so replacing it later (without a hash) races nothing.
+        ack(response_action="update", view=forms.validating_view(flow, sandbox=services.sandbox))
+        update_when_done(client, view["id"], pending, lambda done: _verdict(services, flow, done))
+        return
+    failure = pending.exception()
+    errors = forms.violation_errors(failure.field_violations) if isinstance(failure, InvalidArgument) else {}
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack(response_action="update", view=_verdict(services, flow, pending))
+
+
+def request_provisioning(services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    flow = AddressFlow.decode(view.get("private_metadata"))
+    address = forms.chosen_address(flow, view["state"]["values"])
+    if address is None:
+        ack(response_action="errors", errors={forms.CANDIDATE_BLOCK: "Pick one of the addresses."})
+        return
+    order = E911Order(phone_number=flow.phone_number, display_name=flow.display_name, address=address)
+    answer_with_request(
+        services,
+        ack,
+        view,
+        kind="e911_provision",
+        requester=body["user"]["id"],
+        subject=flow.phone_number,
+        payload=order.model_dump(mode="json", exclude_none=True),
+        summary=forms.provision_summary(order, flow.current, flow.verdict),
+    )
+
+
+def provision(services: Services, request: Request) -> Outcome:
+    order = E911Order.model_validate(request.payload)
+    stored = services.sinch.emergency_provision(order.phone_number, order.display_name, order.address)
+    return _provisioned(order, stored.model_dump(mode="json", exclude_none=True), format_address(stored))
+
+
+def check_provisioned(services: Services, request: Request) -> Outcome:
+    """After a lost answer: what Sinch holds now says whether the provisioning happened."""
+    order = E911Order.model_validate(request.payload)
+    try:
+        stored = services.sinch.emergency_get(order.phone_number)
+    except NotFound:
+        stored = None
+    if stored is not None and forms.same_place(stored, order.address):
+        return _provisioned(order, stored.model_dump(mode="json", exclude_none=True), format_address(stored))
+    now = format_address(stored) if stored else "no address"
+    return Outcome(False, f"Sinch did not store the new address; {order.phone_number} still has {now}.")
+
+
+def _describe_for_removal(services: Services, phone: str) -> list[tuple[str, str]]:
+    address = emergency_address(services, _voice_number(services, phone))
+    if address is None:
+        raise UserFacingError(f"{phone} has no emergency address; there is nothing to remove.")
+    return [("Number", phone), ("Current address", format_address(address))]
+
+
+def _address_still_there(services: Services, phone: str) -> str:
+    still = services.sinch.emergency_get(phone)
+    return f"Sinch did not remove it: {phone} still reports {format_address(still)}."
+
+
+REMOVAL = Removal(
+    kind="e911_remove",
+    callback_id=ids.E911_REMOVE_MODAL,
+    modal_title="Remove E911 address",
+    card_title="Remove the emergency address of {phone}",
+    warning=(
+        "Emergency calls from this number will have no registered location: "
+        "responders will not know where to go."
+    ),
+    describe=_describe_for_removal,
+    delete=lambda services, phone: services.sinch.emergency_deprovision(phone),
+    remaining=_address_still_there,
+    removed_text="{phone} has no emergency address any more.",
+    already_gone_text="{phone} had no emergency address any more; nothing to remove.",
+)
+
+
+def _voice_number(services: Services, phone: str) -> ActiveNumber:
+    number = load_active(services, phone)
+    if Capability.VOICE not in number.capability:
+        raise UserFacingError(
+            f"{phone} cannot take calls, so it has no emergency address (only voice numbers can)."
+        )
+    return number
+
+
+def _verdict(services: Services, flow: AddressFlow, done: Future[AddressValidation]) -> JsonView:
+    try:
+        validation = done.result()
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the open modal must say it
+        return forms.failed_view(flow, describe(exc), sandbox=services.sandbox)
+    return forms.result_view(flow, validation, sandbox=services.sandbox)
+
+
+def _provisioned(order: E911Order, stored: dict[str, Any], text: str) -> Outcome:
+    return Outcome(
+        True,
+        f"Emergency calls from {order.phone_number} now report: {text}.",
+        result={"phone_number": order.phone_number, "address": stored},
+    )

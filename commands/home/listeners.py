@@ -1,0 +1,91 @@
+"""The Home tab: your pending requests, requests waiting for your approval, and the commands at hand.
+
+Rebuilt from storage each time the user opens the tab (`app_home_opened`), so it is never stale for long and
+needs no Sinch call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block, DividerBlock
+from slack_sdk.models.views import View
+
+from bot.approvals.policy import RequestState
+from bot.blockkit.blocks import context, header, mention, section, with_sandbox_note
+from bot.blockkit.dates import slack_date
+from bot.services import Services
+from commands.shared.router import CommandRouter
+from storage import requests
+from storage.requests import Request
+
+# Each list stays readable and the whole tab far below Slack's 100 blocks.
+LISTED = 15
+
+
+def register(app: App, services: Services, router: CommandRouter) -> None:
+    @app.event("app_home_opened")
+    def home_opened(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return  # the Messages tab also sends this event
+        user = event["user"]
+        client.views_publish(user_id=user, view=home_for(services, router, user))
+
+
+def home_for(services: Services, router: CommandRouter, user_id: str) -> dict[str, Any]:
+    pending = requests.find_requests(services.store, states={RequestState.PENDING}, limit=200)
+    mine = [request for request in pending if request.requester == user_id]
+    waiting = None
+    if user_id in services.directory.rules().deciders:
+        waiting = [request for request in pending if request.requester != user_id]
+    return home_view(
+        mine,
+        waiting,
+        commands=[(sub.usage, sub.summary) for sub in router.subcommands.values()],
+        approvals_channel=services.settings.numbot_approvals_channel,
+        sandbox=services.sandbox,
+    )
+
+
+def home_view(
+    mine: Sequence[Request],
+    waiting: Sequence[Request] | None,
+    *,
+    commands: Sequence[tuple[str, str]],
+    approvals_channel: str | None,
+    sandbox: bool,
+) -> dict[str, Any]:
+    """The tab's view; `waiting` is None for someone who is not an approver."""
+    where = f" in <#{approvals_channel}>" if approvals_channel else ""
+    blocks: list[Block] = [
+        header("numbot: phone numbers from Slack"),
+        section("*Your pending requests*\n" + _listing(mine, "Nothing pending from you.", by=False)),
+    ]
+    if waiting is not None:
+        listing = _listing(waiting, "Nothing waits for your approval.", by=True)
+        blocks.append(section(f"*Waiting for your approval*{where}\n{listing}"))
+    blocks.append(DividerBlock())
+    usage = "\n".join(f"• `/numbers {name}`: {summary}" for name, summary in commands)
+    blocks.append(section(f"*Commands*\n{usage}"))
+    blocks.append(
+        context("`/numbers help` shows examples. Spending money or re-routing traffic needs an approver.")
+    )
+    return View(type="home", blocks=with_sandbox_note(blocks, sandbox)).to_dict()
+
+
+def _listing(shown: Sequence[Request], empty: str, *, by: bool) -> str:
+    if not shown:
+        return f"_{empty}_"
+    lines = [_line(request, by=by) for request in shown[:LISTED]]
+    if len(shown) > LISTED:
+        lines.append(f"…and {len(shown) - LISTED} more.")
+    return "\n".join(lines)
+
+
+def _line(request: Request, *, by: bool) -> str:
+    title = str(request.summary.get("title", request.kind))
+    requester = f" · from {mention(request.requester)}" if by else ""
+    return f"• *{request.id}* {title}{requester} · expires {slack_date(request.expires_at)}"

@@ -1,0 +1,175 @@
+"""/numbers release <+E164>: confirm what stops working, ask an approver, then release."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement
+
+from bot.approvals import CardSummary, Executor, Outcome
+from bot.approvals.policy import RequestState
+from bot.blockkit import ids
+from bot.blockkit.blocks import context, fields, money, section
+from bot.blockkit.dates import DATE_ONLY, slack_date
+from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
+from bot.errors import UserFacingError
+from bot.services import Services
+from bot.sinch.errors import NotFound
+from bot.sinch.models import ActiveNumber, EmergencyAddress
+from commands.shared.approval_requests import answer_with_request
+from commands.shared.modal_flow import JsonView, modal, open_and_fill
+from commands.shared.number_lookup import emergency_address, load_active, phone_argument
+from commands.shared.number_view import NONE, stops_working
+from commands.shared.router import CommandRouter, Invocation, Subcommand
+from commands.shared.view_state import INPUT_ACTION, typed
+from storage import requests
+from storage.requests import Request
+
+RELEASE_USAGE = "release <+E164>"
+KIND = "release"
+TITLE = "Release number"
+REASON_BLOCK = "release_reason"
+REASON_MAX = 500
+_OPEN_STATES = {RequestState.PENDING, RequestState.APPROVED, RequestState.EXECUTING}
+
+
+class ReleaseForm(SlackMeta):
+    """What the confirmation showed; the approval card repeats it, so approvers see the same facts."""
+
+    phone_number: str
+    display_name: str = ""
+    stops: tuple[str, ...] = ()
+    monthly: Decimal | None = None
+    currency: str | None = None
+
+
+def register(app: App, services: Services, router: CommandRouter) -> None:
+    router.add(
+        Subcommand(
+            name="release",
+            usage=RELEASE_USAGE,
+            summary="Give a number back to Sinch: shows what stops working (a second person approves).",
+            handler=open_release,
+            examples=("release +12025550134",),
+        )
+    )
+    services.executors[KIND] = Executor(execute=execute_release, reconcile=reconcile_release)
+
+    @app.view(ids.RELEASE_MODAL)
+    def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        form = ReleaseForm.decode(view.get("private_metadata"))
+        open_request = open_release_request(services, form.phone_number)
+        if open_request is not None:
+            ack(response_action="errors", errors={REASON_BLOCK: _already(open_request)})
+            return
+        answer_with_request(
+            services,
+            ack,
+            view,
+            kind=KIND,
+            requester=body["user"]["id"],
+            subject=form.phone_number,
+            payload={"phone_number": form.phone_number},
+            summary=release_card(form, typed(view["state"]["values"], REASON_BLOCK)),
+        )
+
+
+def open_release(invocation: Invocation, services: Services) -> None:
+    phone_number = phone_argument(invocation.words, RELEASE_USAGE)
+
+    def build() -> JsonView:
+        open_request = open_release_request(services, phone_number)
+        if open_request is not None:
+            raise UserFacingError(_already(open_request))
+        number = load_active(services, phone_number)
+        return confirmation_view(number, emergency_address(services, number), sandbox=services.sandbox)
+
+    open_and_fill(invocation.client, invocation.trigger_id, TITLE, build, sandbox=services.sandbox)
+
+
+def open_release_request(services: Services, phone_number: str) -> Request | None:
+    """A release of this number that is waiting or running: asking twice would only confuse approvers."""
+    found = requests.find_requests(services.store, states=_OPEN_STATES, subject=phone_number)
+    return next((request for request in found if request.kind == KIND), None)
+
+
+def _already(request: Request) -> str:
+    return f"{request.id} already asks to release {request.subject} (it is {request.state.value})."
+
+
+def confirmation_view(number: ActiveNumber, emergency: EmergencyAddress | None, *, sandbox: bool) -> JsonView:
+    stops = stops_working(number, emergency)
+    form = ReleaseForm(
+        phone_number=number.phone_number,
+        display_name=number.display_name or "",
+        stops=tuple(stops),
+        monthly=number.money.amount if number.money else None,
+        currency=number.money.currency_code if number.money else None,
+    )
+    name = f" ({number.display_name})" if number.display_name else ""
+    paid_until = slack_date(number.next_charge_date, DATE_ONLY) if number.next_charge_date else NONE
+    blocks: list[Block] = [
+        section(f"Release *{number.phone_number}*{name}, {number.region_code} {number.type}?"),
+        section("*What stops working*\n" + _bullets(stops)),
+        *fields([("Saves per month", money(form.monthly, form.currency)), ("Paid until", paid_until)]),
+        InputBlock(
+            block_id=REASON_BLOCK,
+            label="Why release it? Approvers see this.",
+            optional=True,
+            element=PlainTextInputElement(action_id=INPUT_ACTION, multiline=True, max_length=REASON_MAX),
+        ),
+        context(
+            "An approver must agree first. Once released, the number goes back to Sinch and anyone may "
+            "rent it; this cannot be undone."
+        ),
+    ]
+    return modal(
+        TITLE,
+        blocks,
+        sandbox=sandbox,
+        callback_id=ids.RELEASE_MODAL,
+        submit="Request release",
+        close="Keep it",
+        private_metadata=form.encode(PRIVATE_METADATA_LIMIT),
+    )
+
+
+def release_card(form: ReleaseForm, reason: str) -> CardSummary:
+    pairs = [
+        ("Number", form.phone_number),
+        ("Display name", form.display_name or NONE),
+        ("Stops working", _bullets(form.stops)),
+        ("Saves per month", money(form.monthly, form.currency)),
+    ]
+    if reason:
+        pairs.append(("Reason", reason))
+    return CardSummary(
+        title=f"Release {form.phone_number}",
+        fields=pairs,
+        warnings=["Releasing cannot be undone: the number goes back to Sinch and anyone may rent it."],
+    )
+
+
+def _bullets(lines: tuple[str, ...] | list[str]) -> str:
+    return "\n".join(f"• {line}" for line in lines) if lines else "Nothing is linked to it."
+
+
+def execute_release(services: Services, request: Request) -> Outcome:
+    phone_number = str(request.payload["phone_number"])
+    released = services.sinch.release(phone_number)
+    until = f" Sinch keeps it billed until {slack_date(released.expire_at)}." if released.expire_at else ""
+    text = f"Released {phone_number}.{until}"
+    # The card shows `result["text"]` under its outcome, so approvers see it as well as the requester.
+    return Outcome(True, text, {"text": text, "phone_number": phone_number})
+
+
+def reconcile_release(services: Services, request: Request) -> Outcome | None:
+    """Read the number back: gone means released; still active means the release did not happen."""
+    phone_number = str(request.payload["phone_number"])
+    try:
+        services.sinch.get_active(phone_number)
+    except NotFound:
+        return Outcome(True, f"Released {phone_number} (confirmed: it is no longer active).")
+    return Outcome(False, f"{phone_number} is still active: it was not released.")

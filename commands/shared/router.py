@@ -1,0 +1,84 @@
+"""`/numbers <subcommand> ...`: one slash command, many workflows.
+
+Each workflow module registers its subcommands here; the router acks first, then parses and runs the
+handler, and turns the errors a user can fix into a specific ephemeral message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.blockkit.blocks import section, to_dicts, with_sandbox_note
+from commands.shared.parsing import UsageError, split_words, suggest
+
+if TYPE_CHECKING:
+    from slack_bolt import Respond
+    from slack_sdk import WebClient
+    from slack_sdk.models.blocks import Block
+
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One `/numbers` call, as the handlers see it."""
+
+    user_id: str
+    channel_id: str
+    trigger_id: str
+    words: list[str]  # after the subcommand name
+    respond: Respond
+    client: WebClient
+
+    def reply(self, text: str, *, sandbox: bool, blocks: Sequence[Block] | None = None) -> None:
+        """Answer the user who typed the command, visible to them only: `blocks`, or `text` as a section
+        (`text` is then also the notification and screen-reader fallback)."""
+        shown = with_sandbox_note(blocks if blocks is not None else [section(text)], sandbox)
+        self.respond(text=text, blocks=to_dicts(shown), response_type="ephemeral")
+
+
+Handler = Callable[["Invocation", "Services"], None]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    usage: str
+    summary: str
+    handler: Handler
+    examples: tuple[str, ...] = ()
+    group: str = "Numbers"
+
+
+@dataclass
+class CommandRouter:
+    subcommands: dict[str, Subcommand] = field(default_factory=dict)
+
+    def add(self, subcommand: Subcommand) -> None:
+        if subcommand.name in self.subcommands:
+            raise ValueError(f"subcommand {subcommand.name!r} registered twice")
+        self.subcommands[subcommand.name] = subcommand
+
+    def resolve(self, text: str) -> tuple[Subcommand | None, list[str]]:
+        """The subcommand a text names (None for help) and the words after it; UsageError for unknown ones."""
+        words = split_words(text)
+        if not words or words[0].lower() in {"help", "-h", "--help", "?"}:
+            return None, words[1:]
+        name = words[0].lower()
+        # Two-word families (`imported list`, `e911 set`) register as "imported list".
+        if len(words) > 1 and f"{name} {words[1].lower()}" in self.subcommands:
+            return self.subcommands[f"{name} {words[1].lower()}"], words[2:]
+        if name in self.subcommands:
+            return self.subcommands[name], words[1:]
+        family = [key for key in self.subcommands if key.startswith(f"{name} ")]
+        if family:
+            raise UsageError(f"`{name}` needs one of: {', '.join(f'`{key}`' for key in sorted(family))}.")
+        raise UsageError(f"Unknown subcommand `{words[0]}`.{suggest(name, list(self.subcommands))}")
+
+    def usage_of(self, subcommand: Subcommand) -> str:
+        return f"/numbers {subcommand.usage}"

@@ -1,0 +1,8 @@
+"""A small WSGI server on a background thread: the bot's HTTP surface and both sandboxes serve through it.
+
+It belongs to neither: the sandboxes must not import the bot, and the bot must not import a sandbox.
+"""
+
+from serving import BackgroundServer
+
+__all__ = ["BackgroundServer"]

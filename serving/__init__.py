@@ -3,6 +3,6 @@
 It belongs to neither: the sandboxes must not import the bot, and the bot must not import a sandbox.
 """
 
-from serving import BackgroundServer
+from serving.background import BackgroundServer
 
 __all__ = ["BackgroundServer"]

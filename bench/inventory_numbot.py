@@ -21,6 +21,7 @@ from bot.notify import Notifier
 from bot.services import Services, utc_now
 from bot.sinch import OAuth2ClientCredentials, SinchClient
 from commands.active.listing import fetch_first_page, first_page_message, parse_list_query
+from commands.after_approval import AFTER_APPROVAL
 from storage.db import Store
 
 KEY_ID, KEY_SECRET = "bench-key", "bench-secret"
@@ -42,7 +43,12 @@ def main(sandbox_url: str, project_id: str) -> None:
         with SinchClient(project_id, auth, numbers_url=sandbox_url) as sinch:
             slack = WebClient()  # never called: the message is built, not posted
             services = Services(
-                settings, store, sinch, Notifier(store, slack, utc_now), ApproverDirectory(slack, [], [])
+                settings,
+                store,
+                sinch,
+                Notifier(store, slack, utc_now),
+                ApproverDirectory(slack, [], []),
+                AFTER_APPROVAL,
             )
             rss_before = peak_rss_mb()
             started = time.perf_counter()

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.approvals.policy import RequestState
 from bot.config import ConfigError, Settings
 from bot.scheduler import LEASE_NAME
 from bot.services import utc_now
 from bot.watching.callbacks import accepted_secrets, callback_url
 from storage import events, leases, outbox, requests, watches
 from storage.db import Store
+from storage.request_types import RequestState
 
 Print = Callable[[str], None]
 

@@ -26,6 +26,7 @@ from bot.services import Clock, Services, utc_now
 from bot.sinch import BasicAuth, OAuth2ClientCredentials, SinchClient
 from bot.sinch.auth import Auth
 from bot.watching.callbacks import CallbackReceiver, callback_url, ensure_callback_secret
+from commands.after_approval import AFTER_APPROVAL
 from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
 from serving import BackgroundServer
 from storage.db import Store
@@ -66,7 +67,9 @@ class Runtime:
         )
         notifier = Notifier(store, slack, self._clock)
         directory = ApproverDirectory(slack, settings.numbot_approvers, settings.numbot_admins)
-        self.services = Services(settings, store, sinch, notifier, directory, clock=self._clock)
+        self.services = Services(
+            settings, store, sinch, notifier, directory, AFTER_APPROVAL, clock=self._clock
+        )
         self.app: App = create_app(settings, self.services, client=slack)
         notifier.start()
         self.scheduler = Scheduler(self.services)

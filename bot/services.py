@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.notify import Notifier
     from bot.sinch import SinchClient
     from storage.db import Store
+    from storage.request_types import RequestKind
 
 Clock = Callable[[], datetime]
 
@@ -29,9 +30,9 @@ class Services:
     sinch: SinchClient
     notifier: Notifier
     directory: ApproverDirectory
+    # What runs once a request of each kind is approved: the composition root passes commands' static table.
+    after_approval: Mapping[RequestKind, Executor]
     clock: Clock = field(default=utc_now)
-    # kind -> how an approved request of that kind runs; each workflow registers its own.
-    executors: dict[str, Executor] = field(default_factory=dict)
 
     @property
     def sandbox(self) -> bool:

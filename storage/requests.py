@@ -1,4 +1,5 @@
-"""Approval requests: the persistence half of the four-eyes state machine (the rules live in bot.policy).
+"""Approval requests: the persistence half of the four-eyes state machine; who may move one is decided in
+bot.approvals.policy.
 
 Decisions are conditional updates, so among concurrent approvers or double clicks exactly one wins.
 """
@@ -12,7 +13,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bot.approvals.policy import DECISION_STATES, RequestState, can_transition, expires_at
 from storage import audit
 from storage.db import (
     JsonDict,
@@ -28,10 +28,12 @@ from storage.db import (
     optional_str,
     to_iso,
 )
+from storage.request_types import DECISION_STATES, RequestKind, RequestState, can_transition, expires_at
 
 __all__ = [
     "Request",
     "RequestDraft",
+    "RequestKind",
     "RequestState",
     "create_request",
     "due_for_expiry",
@@ -51,7 +53,7 @@ _ID_LENGTH = 5
 class RequestDraft:
     """What a workflow asks for; `payload` and `summary` must be JSON-serialisable."""
 
-    kind: str
+    kind: RequestKind
     requester: str
     subject: str
     payload: JsonDict
@@ -70,7 +72,7 @@ class Request:
     """A stored request. `updated_at` is the time of the last state transition."""
 
     id: str
-    kind: str
+    kind: RequestKind
     state: RequestState
     requester: str
     subject: str
@@ -271,7 +273,7 @@ def _select_one(store: Store, where: str, params: list[Any]) -> Request | None:
 def _request(row: dict[str, Any]) -> Request:
     return Request(
         id=row["id"],
-        kind=row["kind"],
+        kind=RequestKind(row["kind"]),
         state=RequestState(row["state"]),
         requester=row["requester"],
         subject=row["subject"],

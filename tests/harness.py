@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 
+from bot.approvals import Executor, Reconcile, SettledByHand
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.services import Services
@@ -21,6 +23,7 @@ from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
 from sandbox.slack import LocalSlack, Message, RateLimits, SlackChannel, SlackUser, View
 from sandbox.slack.driver import SlackUserDriver
 from storage import Store
+from storage.request_types import RequestKind
 
 T = TypeVar("T")
 
@@ -228,3 +231,15 @@ def outbox_refusing_rows(store: Store) -> Iterator[None]:
         yield
     finally:
         db.execute("DROP TRIGGER outbox_refuses")
+
+
+def run_after_approval(services: Services, kind: RequestKind, executor: Executor) -> None:
+    """Let a test decide what an approved request of `kind` does (the product's table is left as it is)."""
+    services.after_approval = MappingProxyType({**services.after_approval, kind: executor})
+
+
+def reconciler(services: Services, kind: RequestKind) -> Reconcile:
+    """How the product reads back an approved request of `kind` after a lost answer."""
+    reconcile = services.after_approval[kind].reconcile
+    assert not isinstance(reconcile, SettledByHand), f"{kind} is settled by hand: {reconcile.why}"
+    return reconcile

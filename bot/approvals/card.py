@@ -11,11 +11,11 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from bot.approvals.policy import RequestState
 from bot.blockkit import ids
 from bot.blockkit.blocks import context, fields, header, mention, money, section, to_dicts, with_sandbox_note
 from bot.blockkit.dates import slack_date
 from bot.blockkit.metadata import RequestRef
+from storage.request_types import RequestState
 from storage.requests import Request
 
 _STATE_LINES = {

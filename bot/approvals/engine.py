@@ -18,12 +18,12 @@ from pydantic import BaseModel, Field
 
 from bot.approvals import policy
 from bot.approvals.card import render_card, render_outcome_reply
-from bot.approvals.policy import RequestState
 from bot.errors import UserFacingError
 from bot.services import Services
 from bot.sinch.errors import SinchError, Transport
 from storage import outbox, requests
 from storage.outbox import OutboxMessage
+from storage.request_types import RequestState
 from storage.requests import Request, RequestDraft
 
 log = logging.getLogger(__name__)
@@ -51,16 +51,30 @@ class Outcome:
     result: dict[str, Any] | None = None
 
 
+Execute = Callable[[Services, Request], Outcome]
+# None while the truth is still unknown (Sinch may not have finished): the reconciler reads again later.
+Reconcile = Callable[[Services, Request], "Outcome | None"]
+
+
+@dataclass(frozen=True)
+class SettledByHand:
+    """A kind whose lost Sinch answer cannot be read back: `why` tells the admin who settles it by hand
+    (`/numbers settle`)."""
+
+    why: str
+
+
 @dataclass(frozen=True)
 class Executor:
-    """How an approved request of one kind runs.
+    """What runs once a request of one kind is approved.
 
-    `reconcile` reads the true state back from Sinch when `execute` could not tell whether its call took
-    effect (a timeout after sending, a crash mid-call); it returns None while the truth is still unknown.
+    `describe` names the kind for people ("rent a number"). `reconcile` reads the true state back from Sinch
+    when `execute` could not tell whether its call took effect (a timeout after sending, a crash mid-call).
     """
 
-    execute: Callable[[Services, Request], Outcome]
-    reconcile: Callable[[Services, Request], Outcome | None] | None = None
+    describe: str
+    execute: Execute
+    reconcile: Reconcile | SettledByHand
 
 
 def submit(services: Services, draft: RequestDraft) -> Request:
@@ -125,14 +139,18 @@ def expire_due(services: Services) -> int:
 def _execute(services: Services, approved: Request) -> Request:
     # Persist the intent before the call: if we die mid-call, the reconciler finds it "executing".
     executing = _move(services, approved, {RequestState.APPROVED}, RequestState.EXECUTING, SYSTEM_ACTOR)
-    executor = services.executors[executing.kind]
+    executor = services.after_approval[executing.kind]
     try:
         outcome = executor.execute(services, executing)
     except Transport as exc:
         if not exc.may_have_reached_server:
             outcome = Outcome(False, f"Sinch could not be reached, so nothing was done: {exc}")
         else:
-            checked = executor.reconcile(services, executing) if executor.reconcile else None
+            checked = (
+                None
+                if isinstance(executor.reconcile, SettledByHand)
+                else executor.reconcile(services, executing)
+            )
             # A read right after a lost answer can come before Sinch finished the work: only success is
             # conclusive now; the stuck-request reconciler reads again later and records the truth.
             if checked is None or not checked.ok:
@@ -163,10 +181,17 @@ def settle_by_hand(services: Services, request_id: str, actor: str, *, ok: bool,
 
 def _lost_answer(executing: Request, executor: Executor, error: Transport) -> str:
     said = f"Sinch's answer was lost ({error}). Nothing will be done twice."
-    if executor.reconcile is None:
-        # Nothing can be read back: only a person who looked at Sinch can close it.
-        return f"{said} An admin can record how it ended: `/numbers settle {executing.id} done|failed …`"
+    if isinstance(executor.reconcile, SettledByHand):
+        return f"{said} {settle_hint(executing, executor.reconcile)}"
     return said
+
+
+def settle_hint(request: Request, settled_by_hand: SettledByHand) -> str:
+    """How a person closes a request numbot cannot settle itself."""
+    return (
+        f"{settled_by_hand.why} An admin can record how it ended: "
+        f"`/numbers settle {request.id} done|failed <what they found>`"
+    )
 
 
 def finish(services: Services, executing: Request, outcome: Outcome) -> Request:

@@ -6,48 +6,19 @@ and ask here; storage enforces the same state machine through `can_transition`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from storage.request_types import ALLOWED_TRANSITIONS, RequestKind, RequestState, require_aware
 
 # A longer list in a Slack message reads like noise; the rest is summarised as "and N more".
 _MAX_NAMED_DECIDERS = 5
 
 
-class RequestState(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    EXECUTING = "executing"
-    DONE = "done"
-    FAILED = "failed"
-    REJECTED = "rejected"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-
-
-ALLOWED_TRANSITIONS: Mapping[RequestState, frozenset[RequestState]] = {
-    RequestState.PENDING: frozenset(
-        {RequestState.APPROVED, RequestState.REJECTED, RequestState.EXPIRED, RequestState.CANCELLED}
-    ),
-    RequestState.APPROVED: frozenset({RequestState.EXECUTING}),
-    RequestState.EXECUTING: frozenset({RequestState.DONE, RequestState.FAILED}),
-    RequestState.DONE: frozenset(),
-    RequestState.FAILED: frozenset(),
-    RequestState.REJECTED: frozenset(),
-    RequestState.EXPIRED: frozenset(),
-    RequestState.CANCELLED: frozenset(),
-}
-
-# Leaving `pending` is a decision: whoever moved it is recorded as the decider.
-DECISION_STATES = ALLOWED_TRANSITIONS[RequestState.PENDING]
-
 # Longer than any single Sinch call with its retries: a request executing for this long has lost its thread.
 STUCK_AFTER = timedelta(minutes=2)
-
-
-def can_transition(source: RequestState, target: RequestState) -> bool:
-    return target in ALLOWED_TRANSITIONS[source]
 
 
 class Change(StrEnum):
@@ -60,20 +31,26 @@ class Change(StrEnum):
 
 # Kinds that spend money, give numbers away or change emergency routing: always four eyes.
 _ALWAYS_APPROVED_KINDS = frozenset(
-    {"rent", "rent_any", "release", "import", "imported_remove", "e911_provision", "e911_remove"}
+    {
+        RequestKind.RENT,
+        RequestKind.RENT_ANY,
+        RequestKind.RELEASE,
+        RequestKind.IMPORT,
+        RequestKind.IMPORTED_REMOVE,
+        RequestKind.E911_PROVISION,
+        RequestKind.E911_REMOVE,
+    }
 )
 # Updates only matter when they re-route traffic; renaming a number is harmless.
-_UPDATE_KINDS = frozenset({"update", "imported_update"})
+_UPDATE_KINDS = frozenset({RequestKind.UPDATE, RequestKind.IMPORTED_UPDATE})
 _ROUTING_CHANGES = frozenset({Change.SMS, Change.VOICE})
 
 
-def needs_approval(kind: str, changes: frozenset[str] = frozenset()) -> bool:
+def needs_approval(kind: RequestKind, changes: frozenset[str] = frozenset()) -> bool:
     """Whether a request of `kind` touching `changes` must wait for another person's approval."""
-    if kind in _ALWAYS_APPROVED_KINDS:
-        return True
     if kind in _UPDATE_KINDS:
         return not changes.isdisjoint(_ROUTING_CHANGES)
-    raise ValueError(f"unknown request kind {kind!r}")
+    return kind in _ALWAYS_APPROVED_KINDS
 
 
 @dataclass(frozen=True)
@@ -138,8 +115,8 @@ def may_settle(
         return Verdict(
             False, f"It is {state.value} and has not started executing: there is nothing to settle."
         )
-    _require_aware(executing_since)
-    _require_aware(now)
+    require_aware(executing_since)
+    require_aware(now)
     stuck_at = executing_since + STUCK_AFTER
     if now < stuck_at:
         wait = max(1, round((stuck_at - now).total_seconds()))
@@ -147,25 +124,6 @@ def may_settle(
             False, f"It started executing moments ago and may still finish on its own: try again in {wait} s."
         )
     return Verdict(True, "You may record how it ended.")
-
-
-def expires_at(created_at: datetime, ttl: timedelta) -> datetime:
-    _require_aware(created_at)
-    if ttl <= timedelta(0):
-        raise ValueError(f"a request's time to live must be positive, got {ttl}")
-    return created_at + ttl
-
-
-def is_expired(expires_at: datetime, now: datetime) -> bool:
-    _require_aware(expires_at)
-    _require_aware(now)
-    return now >= expires_at
-
-
-def _require_aware(moment: datetime) -> None:
-    # A naive datetime would be compared against UTC times and silently shift every deadline.
-    if moment.utcoffset() is None:
-        raise ValueError(f"expected a timezone-aware datetime, got {moment.isoformat()}")
 
 
 def _mentions(user_ids: Iterable[str]) -> str:

@@ -164,18 +164,14 @@ def reconcile_executing(services: Services) -> int:
     finished = 0
     cutoff = services.clock() - STUCK_AFTER
     for request in requests.stuck_executing(services.store, cutoff):
-        executor = services.executors.get(request.kind)
-        if executor is None or executor.reconcile is None:
+        reconcile = services.after_approval[request.kind].reconcile
+        if isinstance(reconcile, approvals.SettledByHand):
             log.warning(
-                "request %s (%s) is stuck executing and has no reconciler: an admin can record how it ended "
-                "with /numbers settle %s done|failed <what they found>",
-                request.id,
-                request.kind,
-                request.id,
+                "request %s is stuck executing. %s", request.id, approvals.settle_hint(request, reconcile)
             )
             continue
         try:
-            outcome = executor.reconcile(services, request)
+            outcome = reconcile(services, request)
         except SinchError as error:
             log.warning("reconciling %s failed, retrying later: %s", request.id, error)
             continue

@@ -27,10 +27,10 @@ from commands.shared.number_lookup import load_active, phone_argument
 from commands.shared.number_view import effective_sms_link, effective_voice_link, voice_link
 from commands.shared.router import CommandRouter, Invocation, Subcommand
 from storage import audit
+from storage.request_types import RequestKind
 from storage.requests import Request
 
 UPDATE_USAGE = "update <+E164>"
-KIND = "update"
 TITLE = "Update number"
 
 
@@ -51,7 +51,6 @@ def register_update(app: App, services: Services, router: CommandRouter) -> None
             examples=("update +12025550134",),
         )
     )
-    services.executors[KIND] = Executor(execute=execute_update, reconcile=reconcile_update)
 
     @app.view(ids.UPDATE_MODAL)
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -63,12 +62,12 @@ def register_update(app: App, services: Services, router: CommandRouter) -> None
             return
         plan = plan_update(form.current, wanted)
         user = body["user"]["id"]
-        if policy.needs_approval(KIND, plan.changes):
+        if policy.needs_approval(RequestKind.UPDATE, plan.changes):
             answer_with_request(
                 services,
                 ack,
                 view,
-                kind=KIND,
+                kind=RequestKind.UPDATE,
                 requester=user,
                 subject=form.current.phone_number,
                 payload={"phone_number": form.current.phone_number, "update": plan.update.to_wire()},
@@ -189,3 +188,8 @@ def shows(number: ActiveNumber, update: UpdateActiveNumber) -> bool:
     if not wanted.target:
         return not linked_voice.target
     return linked_voice == wanted
+
+
+UPDATE = Executor(
+    describe="change how a number routes SMS or voice", execute=execute_update, reconcile=reconcile_update
+)

@@ -27,6 +27,7 @@ from commands.shared.number_lookup import emergency_address, load_active, phone_
 from commands.shared.number_view import format_address
 from commands.shared.removal import Removal, confirm_removal, register_removal
 from commands.shared.router import CommandRouter, Invocation, Subcommand
+from storage.request_types import RequestKind
 from storage.requests import Request
 
 GROUP = "Emergency addresses (E911)"
@@ -68,7 +69,6 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
             GROUP,
         )
     )
-    services.executors["e911_provision"] = Executor(execute=provision, reconcile=check_provisioned)
     register_removal(app, services, REMOVAL)
 
     @app.view(ids.E911_MODAL)
@@ -153,7 +153,7 @@ def request_provisioning(services: Services, ack: Ack, body: dict[str, Any], vie
         services,
         ack,
         view,
-        kind="e911_provision",
+        kind=RequestKind.E911_PROVISION,
         requester=body["user"]["id"],
         subject=flow.phone_number,
         payload=order.model_dump(mode="json", exclude_none=True),
@@ -193,7 +193,8 @@ def _address_still_there(services: Services, phone: str) -> str:
 
 
 REMOVAL = Removal(
-    kind="e911_remove",
+    kind=RequestKind.E911_REMOVE,
+    describe_kind="remove an emergency address",
     callback_id=ids.E911_REMOVE_MODAL,
     modal_title="Remove E911 address",
     card_title="Remove the emergency address of {phone}",
@@ -232,3 +233,6 @@ def _provisioned(order: E911Order, stored: dict[str, Any], text: str) -> Outcome
         f"Emergency calls from {order.phone_number} now report: {text}.",
         result={"phone_number": order.phone_number, "address": stored},
     )
+
+
+PROVISION = Executor(describe="set an emergency address", execute=provision, reconcile=check_provisioned)

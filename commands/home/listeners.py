@@ -14,12 +14,12 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block, DividerBlock
 from slack_sdk.models.views import View
 
-from bot.approvals.policy import RequestState
 from bot.blockkit.blocks import context, header, mention, section, with_sandbox_note
 from bot.blockkit.dates import slack_date
 from bot.services import Services
 from commands.shared.router import CommandRouter
 from storage import requests
+from storage.request_types import RequestState
 from storage.requests import Request
 
 # Each list stays readable and the whole tab far below Slack's 100 blocks.

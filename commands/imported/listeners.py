@@ -27,6 +27,7 @@ from commands.shared.parsing import UsageError, parse_args
 from commands.shared.removal import Removal, confirm_removal, register_removal
 from commands.shared.router import CommandRouter, Invocation, Subcommand
 from storage import audit
+from storage.request_types import RequestKind
 from storage.requests import Request
 
 GROUP = "Imported numbers"
@@ -45,8 +46,6 @@ ROUTING_WARNING = (
 def register(app: App, services: Services, router: CommandRouter) -> None:
     for subcommand in SUBCOMMANDS:
         router.add(subcommand)
-    services.executors["import"] = Executor(execute=import_number, reconcile=check_imported)
-    services.executors["imported_update"] = Executor(execute=apply_update, reconcile=check_updated)
     register_removal(app, services, REMOVAL)
 
     @app.view(ids.IMPORT_MODAL)
@@ -59,7 +58,7 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
             services,
             ack,
             view,
-            kind="import",
+            kind=RequestKind.IMPORT,
             requester=body["user"]["id"],
             subject=order.phone_number,
             payload=order.model_dump(mode="json"),
@@ -122,10 +121,10 @@ def update(invocation: Invocation, services: Services) -> None:
         raise UsageError("Say what to change.", UPDATE_USAGE)
     number = load_imported(services, e164(parsed.positionals[0], UPDATE_USAGE))
     planned = plan_update(number, wanted, UPDATE_USAGE)
-    if policy.needs_approval("imported_update", planned.changes):
+    if policy.needs_approval(RequestKind.IMPORTED_UPDATE, planned.changes):
         request = request_approval(
             services,
-            kind="imported_update",
+            kind=RequestKind.IMPORTED_UPDATE,
             requester=invocation.user_id,
             subject=number.phone_number,
             payload={
@@ -232,7 +231,8 @@ def _number_still_there(services: Services, phone: str) -> str:
 
 
 REMOVAL = Removal(
-    kind="imported_remove",
+    kind=RequestKind.IMPORTED_REMOVE,
+    describe_kind="remove an imported number",
     callback_id=ids.IMPORTED_REMOVE_MODAL,
     modal_title="Remove imported number",
     card_title="Remove imported number {phone}",
@@ -313,3 +313,9 @@ def _matches(number: ImportedNumber, wanted: UpdateImportedNumber) -> bool:
         (wanted.sms_configuration and wanted.sms_configuration.campaign_id, sms.campaign_id or ""),
     ]
     return all(want is None or want == have for want, have in checks)
+
+
+IMPORT = Executor(describe="import a number", execute=import_number, reconcile=check_imported)
+IMPORTED_UPDATE = Executor(
+    describe="change how an imported number routes SMS", execute=apply_update, reconcile=check_updated
+)

@@ -9,7 +9,6 @@ from slack_bolt import Ack, App
 from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement
 
 from bot.approvals import CardSummary, Executor, Outcome
-from bot.approvals.policy import RequestState
 from bot.blockkit import ids
 from bot.blockkit.blocks import context, fields, money, section
 from bot.blockkit.dates import DATE_ONLY, slack_date
@@ -25,10 +24,10 @@ from commands.shared.number_view import NONE, stops_working
 from commands.shared.router import CommandRouter, Invocation, Subcommand
 from commands.shared.view_state import INPUT_ACTION, typed
 from storage import requests
+from storage.request_types import RequestKind, RequestState
 from storage.requests import Request
 
 RELEASE_USAGE = "release <+E164>"
-KIND = "release"
 TITLE = "Release number"
 REASON_BLOCK = "release_reason"
 REASON_MAX = 500
@@ -55,7 +54,6 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
             examples=("release +12025550134",),
         )
     )
-    services.executors[KIND] = Executor(execute=execute_release, reconcile=reconcile_release)
 
     @app.view(ids.RELEASE_MODAL)
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -68,7 +66,7 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
             services,
             ack,
             view,
-            kind=KIND,
+            kind=RequestKind.RELEASE,
             requester=body["user"]["id"],
             subject=form.phone_number,
             payload={"phone_number": form.phone_number},
@@ -92,7 +90,7 @@ def open_release(invocation: Invocation, services: Services) -> None:
 def open_release_request(services: Services, phone_number: str) -> Request | None:
     """A release of this number that is waiting or running: asking twice would only confuse approvers."""
     found = requests.find_requests(services.store, states=_OPEN_STATES, subject=phone_number)
-    return next((request for request in found if request.kind == KIND), None)
+    return next((request for request in found if request.kind is RequestKind.RELEASE), None)
 
 
 def _already(request: Request) -> str:
@@ -173,3 +171,6 @@ def reconcile_release(services: Services, request: Request) -> Outcome | None:
     except NotFound:
         return Outcome(True, f"Released {phone_number} (confirmed: it is no longer active).")
     return Outcome(False, f"{phone_number} is still active: it was not released.")
+
+
+RELEASE = Executor(describe="release a number", execute=execute_release, reconcile=reconcile_release)

@@ -1,12 +1,12 @@
 """What runs once a rent or rent-any request is approved, and how an unclear rent is settled afterwards.
 
 Rent and rentAny are never repeated: when the answer to one is lost, `reconcile_rent` reads the number back
-from Sinch instead. Rent-any has no such reading: see `EXECUTORS`.
+from Sinch instead. Rent-any has no such reading: see `RENT_ANY`.
 """
 
 from __future__ import annotations
 
-from bot.approvals import SYSTEM_ACTOR, Executor, Outcome
+from bot.approvals import SYSTEM_ACTOR, Executor, Outcome, SettledByHand
 from bot.services import Services
 from bot.sinch.errors import NotFound, SinchError
 from bot.sinch.models import ActiveNumber, RentAnyRequest, RentRequest, UpdateActiveNumber
@@ -59,13 +59,16 @@ def execute_rent_any(services: Services, request: Request) -> Outcome:
     return _rented(services, request, rented)
 
 
-# Rent-any has no sound reconcile: which number Sinch picked is exactly what the lost answer would have
-# said, and a number appearing in the project meanwhile may have come from elsewhere. A request left
-# "executing" is for a person to settle with `/numbers list`.
-EXECUTORS = {
-    "rent": Executor(execute=execute_rent, reconcile=reconcile_rent),
-    "rent_any": Executor(execute=execute_rent_any),
-}
+RENT = Executor(describe="rent a number", execute=execute_rent, reconcile=reconcile_rent)
+RENT_ANY = Executor(
+    describe="rent any matching number",
+    execute=execute_rent_any,
+    # Which number Sinch picked is exactly what the lost answer would have said, and a number appearing in
+    # the project meanwhile may have come from elsewhere.
+    reconcile=SettledByHand(
+        "Sinch cannot say which number, if any, this rent-any took: check `/numbers list`."
+    ),
+)
 
 
 def _rented(services: Services, request: Request, number: ActiveNumber) -> Outcome:

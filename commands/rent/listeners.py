@@ -1,5 +1,4 @@
-"""/numbers rent, rent-any and "Request this number": the request modal, and the executors for approved
-rents (commands/rent_execution.py)."""
+"""/numbers rent, rent-any and "Request this number": the commands and the request modal's listeners."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from bot.blockkit import ids
 from bot.errors import UserFacingError, report_error
 from bot.services import Services
 from bot.sinch.errors import NotFound
-from commands.rent.execute import EXECUTORS
 from commands.rent.modal import TITLE, AnyNumber, RentModalMeta, rent_draft, rent_problems, rent_view
 from commands.search.results import unavailable_text
 from commands.shared.approval_requests import sent_text, view_key
@@ -30,7 +28,6 @@ RENT_USAGE = "/numbers rent <+E164>"
 
 
 def register(app: App, services: Services, router: CommandRouter) -> None:
-    services.executors.update(EXECUTORS)
     router.add(
         Subcommand(
             name="rent",

@@ -28,6 +28,7 @@ from commands.shared.modal_flow import JsonView, modal
 from commands.shared.number_forms import NumberSettings
 from commands.shared.number_offer import NumberOffer
 from commands.shared.search_criteria import Criteria
+from storage.request_types import RequestKind
 from storage.requests import RequestDraft
 
 TITLE = "Request a number"
@@ -76,8 +77,8 @@ class RentModalMeta(SlackMeta):
     any_number: AnyNumber | None = None
 
     @property
-    def kind(self) -> str:
-        return "rent" if self.any_number is None else "rent_any"
+    def kind(self) -> RequestKind:
+        return RequestKind.RENT if self.any_number is None else RequestKind.RENT_ANY
 
 
 def rent_view(meta: RentModalMeta, *, sandbox: bool) -> JsonView:

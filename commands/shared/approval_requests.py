@@ -11,13 +11,14 @@ from bot.approvals import CardSummary
 from bot.errors import describe
 from bot.services import Services
 from commands.shared.modal_flow import JsonView, notice
+from storage.request_types import RequestKind
 from storage.requests import Request, RequestDraft
 
 
 def request_approval(
     services: Services,
     *,
-    kind: str,
+    kind: RequestKind,
     requester: str,
     subject: str,
     payload: dict[str, Any],
@@ -50,7 +51,7 @@ def sent_view(request: Request, services: Services) -> JsonView:
     return notice(f"Sent: {request.id}", sent_text(request, services), sandbox=services.sandbox)
 
 
-def view_key(kind: str, view: dict[str, Any]) -> str:
+def view_key(kind: RequestKind, view: dict[str, Any]) -> str:
     """One request per submitted view: a double click on Submit must not ask twice."""
     return f"{kind}:{view['id']}:{view['hash']}"
 
@@ -60,7 +61,7 @@ def answer_with_request(
     ack: Ack,
     view: dict[str, Any],
     *,
-    kind: str,
+    kind: RequestKind,
     requester: str,
     subject: str,
     payload: dict[str, Any],

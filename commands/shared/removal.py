@@ -21,6 +21,7 @@ from bot.sinch.errors import NotFound
 from commands.shared.approval_requests import answer_with_request
 from commands.shared.modal_flow import JsonView, modal, open_and_fill
 from commands.shared.router import Invocation
+from storage.request_types import RequestKind
 from storage.requests import Request
 
 
@@ -33,7 +34,8 @@ class RemovalRef(SlackMeta):
 
 @dataclass(frozen=True)
 class Removal:
-    kind: str
+    kind: RequestKind
+    describe_kind: str  # what an approved request does, for people ("remove an imported number")
     callback_id: str
     modal_title: str
     card_title: str  # `{phone}` is replaced by the number
@@ -74,7 +76,6 @@ def confirm_removal(removal: Removal, invocation: Invocation, services: Services
 
 
 def register_removal(app: App, services: Services, removal: Removal) -> None:
-    services.executors[removal.kind] = removal_executor(removal)
 
     @app.view(removal.callback_id)
     def confirmed(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -112,7 +113,7 @@ def removal_executor(removal: Removal) -> Executor:
             return _removed(removal, phone)
         return Outcome(False, still_there)
 
-    return Executor(execute=execute, reconcile=reconcile)
+    return Executor(describe=removal.describe_kind, execute=execute, reconcile=reconcile)
 
 
 def _removed(removal: Removal, phone: str) -> Outcome:

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from rich.text import Text
 
-from bot.approvals.policy import RequestState
 from bot.services import Services
 from sandbox.console.actions import Action, ActionBoard
 from sandbox.console.activity import ActivityLog, Entry
@@ -39,6 +38,7 @@ from sandbox.slack import Ack, ElementNotFoundError, LocalSlack, Message, Requir
 from sandbox.slack.block_kit import interactive_elements
 from sandbox.slack.driver import SlackUserDriver
 from storage import outbox, requests
+from storage.request_types import RequestState
 
 # Long enough for the bot's next step after an ack (a local Sinch call), short enough not to drag.
 QUIET_SECONDS = 0.3

@@ -8,23 +8,31 @@ from decimal import Decimal
 import pytest
 
 from bot import approvals
-from bot.approvals import CardSummary, Executor, Outcome
+from bot.approvals import CardSummary, Executor, Outcome, SettledByHand
 from bot.blockkit.blocks import SANDBOX_NOTE
 from bot.services import Services
 from sandbox.console.commands import ConsoleError
 from sandbox.console.main import run_script
 from sandbox.console.workspace import APPROVALS, REQUESTER
+from storage.request_types import RequestKind
 from storage.requests import Request, RequestDraft
 from tests.console.conftest import ConsoleUnderTest
-
-TEST_KIND = "console-test"
+from tests.harness import run_after_approval
 
 
 def submit_test_request(services: Services) -> Request:
     """A request of a kind whose execution only says it ran, posted like any workflow posts one."""
-    services.executors[TEST_KIND] = Executor(execute=lambda _services, _request: Outcome(True, "It ran."))
+    run_after_approval(
+        services,
+        RequestKind.RENT,
+        Executor(
+            describe="say it ran",
+            execute=lambda _services, _request: Outcome(True, "It ran."),
+            reconcile=SettledByHand("a test kind"),
+        ),
+    )
     draft = RequestDraft(
-        kind=TEST_KIND,
+        kind=RequestKind.RENT,
         requester=REQUESTER.id,
         subject="+12065550100",
         payload={},

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from bot.approvals import CardSummary
 from bot.approvals.card import render_card, render_outcome_reply
-from bot.approvals.policy import RequestState
 from bot.blockkit import ids
+from storage.request_types import RequestKind, RequestState
 from storage.requests import Request
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -17,7 +17,7 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 def _request(**changes: object) -> Request:
     base = Request(
         id="R-7K2Q9",
-        kind="rent",
+        kind=RequestKind.RENT,
         state=RequestState.PENDING,
         requester="U0REQUEST",
         subject="+12025550143",

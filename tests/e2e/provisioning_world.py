@@ -18,8 +18,7 @@ from typing import Any
 import httpx
 
 from bot import approvals
-from bot.approvals import CardSummary, Executor, Outcome
-from bot.approvals.policy import RequestState
+from bot.approvals import CardSummary, Executor, Outcome, SettledByHand
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.server import SINCH_CALLBACKS_PATH
@@ -29,12 +28,21 @@ from bot.watching.provisioning import watch_if_pending
 from sandbox.sinch import SandboxConfig, start_sandbox
 from sandbox.slack import LocalSlack, Message
 from storage import requests
+from storage.request_types import RequestKind, RequestState
 from storage.requests import Request, RequestDraft
-from tests.harness import APPROVALS, APPROVER, REQUESTER, World, bot_settings, local_slack, running_world
+from tests.harness import (
+    APPROVALS,
+    APPROVER,
+    REQUESTER,
+    World,
+    bot_settings,
+    local_slack,
+    run_after_approval,
+    running_world,
+)
 
 CALLBACK_SECRET = "e2e-callback-secret-0123456789abcdef"
 SERVICE_PLAN = "plan-e2e"
-TEST_RENT = "test-rent"
 
 
 @dataclass
@@ -70,7 +78,13 @@ def receiver_url(world: World) -> str:
 
 
 def register_test_rent(services: Services) -> None:
-    services.executors[TEST_RENT] = Executor(execute=_rent)
+    run_after_approval(
+        services,
+        RequestKind.RENT,
+        Executor(
+            describe="rent with a fixed SMS plan", execute=_rent, reconcile=SettledByHand("a test rent")
+        ),
+    )
 
 
 def _rent(services: Services, request: Request) -> Outcome:
@@ -95,7 +109,7 @@ def submit_rent(world: World, *, with_callbacks: bool = True) -> tuple[str, Requ
         "callback_url": receiver_url(world) if with_callbacks else None,
     }
     draft = RequestDraft(
-        kind=TEST_RENT,
+        kind=RequestKind.RENT,
         requester=REQUESTER.id,
         subject=offer.phone_number,
         payload=payload,
@@ -107,7 +121,7 @@ def submit_rent(world: World, *, with_callbacks: bool = True) -> tuple[str, Requ
     return offer.phone_number, approvals.load(services, request.id)
 
 
-def stuck_request(services: Services, subject: str, *, kind: str) -> Request:
+def stuck_request(services: Services, subject: str, *, kind: RequestKind) -> Request:
     """A request whose process died mid-execution: approved and "executing", with no outcome."""
     draft = RequestDraft(
         kind=kind,

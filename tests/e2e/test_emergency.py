@@ -13,6 +13,7 @@ from bot.blockkit import ids
 from bot.sinch.models import EmergencyAddress
 from commands.e911.forms import CANDIDATE_BLOCK
 from storage import requests
+from storage.request_types import RequestKind
 from tests.e2e.modal_steps import (
     approve,
     audit_actions,
@@ -23,7 +24,7 @@ from tests.e2e.modal_steps import (
     top_view,
     voice_number,
 )
-from tests.harness import OPS, PROJECT_ID, World
+from tests.harness import OPS, PROJECT_ID, World, reconciler
 
 EXACT = {
     "e911_display_name": "Acme HQ",
@@ -202,8 +203,7 @@ def test_remove_without_an_address_says_there_is_nothing_to_remove(world: World)
 
 
 def test_reconcile_of_a_provisioning_compares_what_sinch_stored(world: World) -> None:
-    reconcile = world.services.executors["e911_provision"].reconcile
-    assert reconcile is not None
+    reconcile = reconciler(world.services, RequestKind.E911_PROVISION)
     phone = voice_number(world)
     wanted = {
         "streetNumber": "350",
@@ -213,7 +213,7 @@ def test_reconcile_of_a_provisioning_compares_what_sinch_stored(world: World) ->
         "postalCode": "10118",
     }
     draft = requests.RequestDraft(
-        kind="e911_provision",
+        kind=RequestKind.E911_PROVISION,
         requester=world.requester.user_id,
         subject=phone,
         payload={

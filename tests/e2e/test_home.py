@@ -8,13 +8,14 @@ from bot import approvals
 from bot.approvals import CardSummary
 from commands.home.listeners import LISTED
 from sandbox.slack import SlackUserDriver, View
+from storage.request_types import RequestKind
 from storage.requests import Request, RequestDraft
 from tests.harness import World, shown
 
 
 def ask(world: World, requester: str, title: str) -> Request:
     draft = RequestDraft(
-        kind="release",
+        kind=RequestKind.RELEASE,
         requester=requester,
         subject="+12025550134",
         payload={"phone_number": "+12025550134"},

@@ -17,8 +17,9 @@ from commands.imported.forms import PHONE_BLOCK, REGION_BLOCK
 from commands.shared.number_forms import CAMPAIGN_BLOCK, DISPLAY_NAME_BLOCK, SERVICE_PLAN_BLOCK
 from sandbox.slack import RequiredFieldMissingError
 from storage import requests
+from storage.request_types import RequestKind
 from tests.e2e.modal_steps import approve, audit_actions, card, ephemeral, shown, top_view
-from tests.harness import OPS, PROJECT_ID, World, running_world
+from tests.harness import OPS, PROJECT_ID, World, reconciler, running_world
 
 PHONE = "+12062345678"
 FORM = {
@@ -222,12 +223,12 @@ def test_remove_confirms_then_deletes_once_approved(world: World) -> None:
 
 
 def test_reconcile_of_an_import_reads_the_number_back(world: World) -> None:
-    reconcile = world.services.executors["import"].reconcile
-    assert reconcile is not None
+    reconcile = reconciler(world.services, RequestKind.IMPORT)
     request = stored_request(
-        world, "import", {"phone_number": PHONE, "region_code": "US", "service_plan_id": "plan-a"}
+        world, RequestKind.IMPORT, {"phone_number": PHONE, "region_code": "US", "service_plan_id": "plan-a"}
     )
-    assert not reconcile(world.services, request).ok  # type: ignore[union-attr]
+    missing = reconcile(world.services, request)
+    assert missing is not None and not missing.ok
 
     already_imported(world, PHONE)
     posts = import_posts(world)
@@ -236,16 +237,17 @@ def test_reconcile_of_an_import_reads_the_number_back(world: World) -> None:
 
 
 def test_reconcile_of_a_removal_checks_the_number_is_gone(world: World) -> None:
-    reconcile = world.services.executors["imported_remove"].reconcile
-    assert reconcile is not None
+    reconcile = reconciler(world.services, RequestKind.IMPORTED_REMOVE)
     already_imported(world, PHONE)
-    request = stored_request(world, "imported_remove", {"phone_number": PHONE})
-    assert not reconcile(world.services, request).ok  # type: ignore[union-attr]
+    request = stored_request(world, RequestKind.IMPORTED_REMOVE, {"phone_number": PHONE})
+    still_there = reconcile(world.services, request)
+    assert still_there is not None and not still_there.ok
     world.services.sinch.imported_delete(PHONE)
-    assert reconcile(world.services, request).ok  # type: ignore[union-attr]
+    gone = reconcile(world.services, request)
+    assert gone is not None and gone.ok
 
 
-def stored_request(world: World, kind: str, payload: dict[str, object]) -> requests.Request:
+def stored_request(world: World, kind: RequestKind, payload: dict[str, object]) -> requests.Request:
     draft = requests.RequestDraft(
         kind=kind,
         requester=world.requester.user_id,

@@ -8,8 +8,9 @@ import pytest
 
 from bot.sinch.models import EmergencyAddress, ImportNumber, SmsConfiguration
 from storage import requests
+from storage.request_types import RequestKind
 from tests.e2e.modal_steps import voice_number
-from tests.harness import World
+from tests.harness import World, reconciler
 
 IMPORTED = "+12065550123"
 HQ = EmergencyAddress(
@@ -17,7 +18,7 @@ HQ = EmergencyAddress(
 )
 
 
-def removal_request(world: World, kind: str, phone: str) -> requests.Request:
+def removal_request(world: World, kind: RequestKind, phone: str) -> requests.Request:
     draft = requests.RequestDraft(
         kind=kind,
         requester=world.requester.user_id,
@@ -32,9 +33,8 @@ def removal_request(world: World, kind: str, phone: str) -> requests.Request:
 def test_reconciling_an_address_removal_tells_what_sinch_still_reports_until_it_is_gone(world: World) -> None:
     phone = voice_number(world)
     world.services.sinch.emergency_provision(phone, "HQ", HQ)
-    request = removal_request(world, "e911_remove", phone)
-    reconcile = world.services.executors["e911_remove"].reconcile
-    assert reconcile is not None
+    request = removal_request(world, RequestKind.E911_REMOVE, phone)
+    reconcile = reconciler(world.services, RequestKind.E911_REMOVE)
 
     still = reconcile(world.services, request)
     assert still is not None and not still.ok
@@ -50,17 +50,17 @@ def test_reconciling_an_address_removal_tells_what_sinch_still_reports_until_it_
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
-        ("e911_remove", "{phone} had no emergency address any more; nothing to remove."),
-        ("imported_remove", "{phone} was no longer imported; nothing to remove."),
+        (RequestKind.E911_REMOVE, "{phone} had no emergency address any more; nothing to remove."),
+        (RequestKind.IMPORTED_REMOVE, "{phone} was no longer imported; nothing to remove."),
     ],
 )
 def test_a_removal_of_what_is_already_gone_succeeds_and_says_so(
-    world: World, kind: str, expected: str
+    world: World, kind: RequestKind, expected: str
 ) -> None:
-    phone = voice_number(world) if kind == "e911_remove" else IMPORTED
+    phone = voice_number(world) if kind is RequestKind.E911_REMOVE else IMPORTED
     request = removal_request(world, kind, phone)
 
-    outcome = world.services.executors[kind].execute(world.services, request)
+    outcome = world.services.after_approval[kind].execute(world.services, request)
 
     assert outcome.ok and outcome.text == expected.format(phone=phone)
 
@@ -73,9 +73,9 @@ def test_an_approved_import_removal_deletes_the_number(world: World) -> None:
             sms_configuration=SmsConfiguration(service_plan_id="plan-a"),
         )
     )
-    request = removal_request(world, "imported_remove", IMPORTED)
+    request = removal_request(world, RequestKind.IMPORTED_REMOVE, IMPORTED)
 
-    outcome = world.services.executors["imported_remove"].execute(world.services, request)
+    outcome = world.services.after_approval[RequestKind.IMPORTED_REMOVE].execute(world.services, request)
 
     assert outcome.ok and outcome.text == f"{IMPORTED} is no longer imported; Sinch handles no SMS for it."
     assert outcome.result == {"phone_number": IMPORTED}

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from bot import approvals
-from bot.approvals.policy import RequestState
 from bot.blockkit import ids
 from bot.sinch.models import Capability, NumberType, RentRequest
 from commands.rent.execute import reconcile_rent
@@ -25,6 +24,7 @@ from sandbox.sinch import SandboxConfig
 from sandbox.slack import Message, View
 from sandbox.slack.models import Ack
 from storage import audit, requests
+from storage.request_types import RequestState
 from storage.requests import Request
 from tests.harness import (
     APPROVALS,

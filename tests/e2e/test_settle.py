@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot import approvals
-from bot.approvals.policy import RequestState
 from storage import audit
+from storage.request_types import RequestKind, RequestState
 from tests.e2e.provisioning_world import ClockedWorld, clocked_world, stuck_request, thread_reply
 from tests.harness import ADMIN, answer_to, shown
 
@@ -27,7 +27,7 @@ def test_an_admin_settles_a_lost_rent_any_once_it_is_stuck_and_everyone_is_told(
     clocked: ClockedWorld,
 ) -> None:
     world = clocked.world
-    request = stuck_request(world.services, "US LOCAL", kind="rent_any")
+    request = stuck_request(world.services, "US LOCAL", kind=RequestKind.RENT_ANY)
     found = f'done "Sinch shows {NUMBER} rented at 10:02"'
 
     early = shown(answer_to(world, world.admin, f"settle {request.id} {found}", "cannot be settled by hand"))
@@ -61,7 +61,7 @@ def test_bad_settle_input_gets_a_specific_message(clocked: ClockedWorld, command
 
 def test_only_admins_settle_and_only_what_is_executing(clocked: ClockedWorld) -> None:
     world = clocked.world
-    request = stuck_request(world.services, "US LOCAL", kind="rent_any")
+    request = stuck_request(world.services, "US LOCAL", kind=RequestKind.RENT_ANY)
     clocked.clock.advance(timedelta(minutes=3))
 
     refused = shown(

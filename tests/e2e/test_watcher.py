@@ -13,7 +13,6 @@ import pytest
 
 from bot import approvals
 from bot.approvals import Executor, Outcome
-from bot.approvals.policy import RequestState
 from bot.scheduler import LEASE_NAME, LEASE_SECONDS
 from bot.services import Services
 from bot.sinch import (
@@ -31,6 +30,7 @@ from bot.watching.watcher import MAX_BACKOFF, backoff
 from sandbox.sinch import RunningSandbox
 from storage import Store, leases, outbox, watches
 from storage.outbox import OutboxMessage
+from storage.request_types import RequestKind, RequestState
 from storage.requests import Request
 from tests.e2e.provisioning_world import (
     ClockedWorld,
@@ -40,7 +40,14 @@ from tests.e2e.provisioning_world import (
     submit_rent,
     thread_reply,
 )
-from tests.harness import ALERTS, PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET, outbox_refusing_rows
+from tests.harness import (
+    ALERTS,
+    PROJECT_ID,
+    SINCH_KEY_ID,
+    SINCH_KEY_SECRET,
+    outbox_refusing_rows,
+    run_after_approval,
+)
 
 POLL = "poll-provisioning"
 
@@ -182,8 +189,12 @@ def test_a_request_stuck_executing_is_reconciled_from_sinch_and_never_run_twice(
         active = services.sinch.get_active(request.subject)
         return Outcome(True, f"{active.phone_number} is in the project: the rent went through.")
 
-    services.executors["stuck"] = Executor(execute=_never_called, reconcile=found_rented)
-    request = stuck_request(services, number, kind="stuck")
+    run_after_approval(
+        services,
+        RequestKind.RENT,
+        Executor(describe="rent, read back by a test", execute=_never_called, reconcile=found_rented),
+    )
+    request = stuck_request(services, number, kind=RequestKind.RENT)
     world.sinch.requests.clear()
 
     assert world.runtime.scheduler.run_now("reconcile-executing") == 0  # too recent: may still be running

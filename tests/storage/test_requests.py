@@ -9,6 +9,7 @@ import pytest
 
 from storage import Store, audit
 from storage.outbox import OutboxMessage, enqueue
+from storage.request_types import RequestKind
 from storage.requests import (
     RequestDraft,
     RequestState,
@@ -25,7 +26,7 @@ from tests.storage.helpers import T0, race
 PENDING = {RequestState.PENDING}
 
 RENT = RequestDraft(
-    kind="rent",
+    kind=RequestKind.RENT,
     requester="U_ALICE",
     subject="+12025550123",
     payload={"phoneNumber": "+12025550123", "smsConfiguration": {"servicePlanId": "plan-1"}},
@@ -291,7 +292,7 @@ def test_find_requests_filters_and_lists_newest_first(store: Store) -> None:
     newer = create_request(store, RENT, T0 + timedelta(minutes=1))
     other = create_request(
         store,
-        replace(RENT, requester="U_CAROL", subject="US LOCAL", kind="rent_any"),
+        replace(RENT, requester="U_CAROL", subject="US LOCAL", kind=RequestKind.RENT_ANY),
         T0 + timedelta(minutes=2),
     )
     transition(store, older.id, expected=PENDING, to=RequestState.CANCELLED, actor="U_ALICE", now=T0)

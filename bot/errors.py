@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from bot.blockkit import ids
 from bot.blockkit.blocks import section, to_dicts, with_sandbox_note
 from bot.sinch.errors import SinchError
-from commands.shared.parsing import UsageError
 
 if TYPE_CHECKING:
     from slack_bolt import Respond
@@ -21,6 +20,14 @@ log = logging.getLogger(__name__)
 
 class UserFacingError(Exception):
     """A refusal or problem whose message is meant for the user as is (policy refusals, missing state)."""
+
+
+class UsageError(Exception):
+    """The user typed something we cannot run; `str(error)` says what and how to fix it."""
+
+    def __init__(self, message: str, usage: str | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage
 
 
 def describe(error: Exception) -> str:

@@ -8,10 +8,9 @@ import pytest
 
 from bot.approvals.policy import Change
 from bot.config import Settings
-from bot.errors import UserFacingError
+from bot.errors import UsageError, UserFacingError
 from bot.sinch.models import ImportedNumber, SearchPattern, SmsConfiguration
 from commands.imported.rules import WantedUpdate, list_criteria, list_filters, plan_update
-from commands.shared.parsing import UsageError
 
 USAGE = "imported update"
 

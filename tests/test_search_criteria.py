@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from bot.blockkit import ids
+from bot.errors import UsageError
 from bot.sinch.models import AvailableRegion, Capability, NumberPattern, NumberType, SearchPattern
 from commands.search.results import RESULTS_PER_MESSAGE, results_message
 from commands.shared.number_offer import NumberOffer
-from commands.shared.parsing import UsageError
 from commands.shared.search_criteria import (
     RENT_ANY_USAGE,
     SEARCH_USAGE,

@@ -17,11 +17,12 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from bot.blockkit import ids
 from bot.blockkit.blocks import context, fields, header, section, to_dicts, with_sandbox_note
 from bot.blockkit.metadata import SlackMeta
+from bot.errors import UsageError
 from bot.services import Services
 from bot.sinch.models import ActiveNumber, Capability, NumberPattern, NumberType, SearchPattern
 from bot.sinch.pagination import Pages
 from commands.shared.number_view import number_line
-from commands.shared.parsing import UsageError, parse_args, suggest
+from commands.shared.parsing import parse_args, suggest
 
 LIST_USAGE = "list [REGION] [TYPE] [--sms|--voice] [pattern]"
 PAGE_SIZE = 20

@@ -10,8 +10,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import approvals
+from bot.errors import UsageError
 from bot.services import Services
-from commands.shared.parsing import UsageError, parse_args
+from commands.shared.parsing import parse_args
 from commands.shared.router import CommandRouter, Invocation, Subcommand
 
 USAGE = 'settle <request-id> done|failed "<what you found>"'

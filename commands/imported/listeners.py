@@ -12,7 +12,7 @@ from slack_bolt import Ack, App
 
 from bot.approvals import CardSummary, Executor, Outcome, policy
 from bot.blockkit import ids
-from bot.errors import UserFacingError
+from bot.errors import UsageError, UserFacingError
 from bot.services import Services
 from bot.sinch.errors import Conflict, NotFound
 from bot.sinch.models import ImportedNumber, UpdateImportedNumber
@@ -23,7 +23,7 @@ from commands.imported.rules import WantedUpdate, list_criteria, list_filters, p
 from commands.imported.view import detail_blocks, list_blocks, sms_of
 from commands.shared.approval_requests import answer_with_request, request_approval, sent_text
 from commands.shared.number_lookup import e164, phone_argument
-from commands.shared.parsing import UsageError, parse_args
+from commands.shared.parsing import parse_args
 from commands.shared.removal import Removal, confirm_removal, register_removal
 from commands.shared.router import CommandRouter, Invocation, Subcommand
 from storage import audit

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bot.approvals.policy import Change
 from bot.config import Settings
-from bot.errors import UserFacingError
+from bot.errors import UsageError, UserFacingError
 from bot.sinch.models import (
     ImportedNumber,
     NumberPattern,
@@ -26,7 +26,6 @@ from bot.sinch.models import (
     UpdateImportedNumber,
 )
 from commands.imported.view import sms_of
-from commands.shared.parsing import UsageError
 
 CAMPAIGN_REGION = "US"
 _REGION = re.compile(r"[A-Za-z]{2}")

@@ -22,9 +22,9 @@ from slack_sdk.models.blocks import (
 from bot.blockkit import ids
 from bot.blockkit.blocks import OPTION_TEXT, SELECT_OPTIONS, clip, context
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
+from bot.errors import UsageError
 from bot.sinch.models import AvailableRegion, Capability, NumberType, SearchPattern
 from commands.shared.modal_flow import JsonView, modal
-from commands.shared.parsing import UsageError
 from commands.shared.search_criteria import (
     DEFAULT_LIMIT,
     KNOWN_TYPES,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.errors import UserFacingError
+from bot.errors import UsageError, UserFacingError
 from bot.services import Services
 from bot.sinch.errors import InvalidArgument, InvalidPhoneNumber, NotFound
 from bot.sinch.models import ActiveNumber, Capability, EmergencyAddress
 from bot.sinch.phone import normalize_e164
-from commands.shared.parsing import UsageError, parse_args
+from commands.shared.parsing import parse_args
 
 
 def phone_argument(words: Sequence[str], usage: str) -> str:

@@ -11,13 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
-
-class UsageError(Exception):
-    """The user typed something we cannot run; `str(error)` says what and how to fix it."""
-
-    def __init__(self, message: str, usage: str | None = None) -> None:
-        super().__init__(message)
-        self.usage = usage
+from bot.errors import UsageError
 
 
 def split_words(text: str) -> list[str]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.blockkit.blocks import section, to_dicts, with_sandbox_note
-from commands.shared.parsing import UsageError, split_words, suggest
+from bot.errors import UsageError
+from commands.shared.parsing import split_words, suggest
 
 if TYPE_CHECKING:
     from slack_bolt import Respond

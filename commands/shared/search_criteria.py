@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
 
+from bot.errors import UsageError
 from bot.sinch.models import AvailableRegion, Capability, NumberPattern, NumberType, SearchPattern
-from commands.shared.parsing import UsageError, parse_args
+from commands.shared.parsing import parse_args
 
 SEARCH_USAGE = (
     "/numbers search <REGION> <TYPE> [digits] [--starts|--contains|--ends] [--sms] [--voice] [--limit N]"

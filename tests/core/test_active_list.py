@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
+from bot.errors import UsageError
 from bot.sinch.models import Capability, NumberType, SearchPattern
 from commands.active.listing import ListQuery, breakdown, parse_list_query
-from commands.shared.parsing import UsageError
 
 
 def test_words_are_recognised_whatever_their_order_and_case() -> None:

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from commands.shared.parsing import UsageError, parse_args, split_words
+from bot.errors import UsageError
+from commands.shared.parsing import parse_args, split_words
 
 
 def test_quoted_words_stay_together() -> None:

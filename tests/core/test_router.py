@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from commands.shared.parsing import UsageError
+from bot.errors import UsageError
 from commands.shared.router import CommandRouter, Invocation, Subcommand
 
 

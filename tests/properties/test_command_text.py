@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commands.shared.parsing import Parsed, UsageError, parse_args, split_words
+from bot.errors import UsageError
+from commands.shared.parsing import Parsed, parse_args, split_words
 from sandbox.slack import LocalSlack, Message, View
 from tests.harness import OPS, REQUESTER, World, shown
 from tests.properties.state import snapshot

@@ -23,7 +23,7 @@ import httpx
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
-from tests.shared_dir import SPECS
+from tests.shared_dir import spec_file
 
 ApiName = Literal["numbers", "imported"]
 
@@ -62,7 +62,7 @@ def _validate(api: ApiName, schema: dict[str, Any], instance: Any, label: str) -
 @functools.cache
 def _spec(api: ApiName) -> dict[str, Any]:
     """The spec with every schema converted (see the module docstring)."""
-    document: dict[str, Any] = yaml.safe_load((SPECS / _SPEC_FILES[api]).read_text())
+    document: dict[str, Any] = yaml.safe_load(spec_file(_SPEC_FILES[api]).read_text())
     converted: dict[str, Any] = _converted(document)
     converted["components"]["schemas"] = {
         name: _strict_children(converted, schema)

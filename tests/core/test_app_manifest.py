@@ -10,7 +10,7 @@ import yaml
 from jsonschema import Draft4Validator
 
 from bot.blockkit import ids
-from tests.shared_dir import SPECS
+from tests.shared_dir import spec_file
 
 MANIFEST = Path(__file__).resolve().parents[2] / "app_manifest.yml"
 
@@ -21,7 +21,7 @@ def _manifest() -> dict[str, Any]:
 
 
 def test_manifest_is_valid_against_the_slack_manifest_schema() -> None:
-    schema = json.loads((SPECS / "slack-app-manifest.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(spec_file("slack-app-manifest.schema.json").read_text(encoding="utf-8"))
     errors = sorted(Draft4Validator(schema).iter_errors(_manifest()), key=lambda error: list(error.path))
     assert [f"{list(error.path)}: {error.message}" for error in errors] == []
 

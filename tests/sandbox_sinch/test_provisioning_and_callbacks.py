@@ -22,7 +22,7 @@ from tests.sandbox_sinch.conftest import (
     first_available,
     rent,
 )
-from tests.shared_dir import FIXTURES
+from tests.shared_dir import fixture_file
 from tests.spec_schemas import assert_matches_schema, assert_response_matches_spec
 
 SECRET = "a-callback-secret-of-32-characters-x"
@@ -103,7 +103,7 @@ def test_callbacks_follow_the_spec_and_are_signed_over_the_raw_body(
 
 
 def test_signatures_match_the_official_sdk_vectors() -> None:
-    vectors = json.loads((FIXTURES / "sinch-signature-vectors.json").read_text())["vectors"]
+    vectors = json.loads(fixture_file("sinch-signature-vectors.json").read_text())["vectors"]
 
     for vector in vectors:
         assert sign(vector["secret"], vector["body"].encode()) == vector["x_sinch_signature"]

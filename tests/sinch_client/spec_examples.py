@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tests.shared_dir import FIXTURES, SPECS
+from tests.shared_dir import fixture_file, spec_file
 
-NUMBERS_SPEC = SPECS / "sinch-numbers-api-openapi.yaml"
-IMPORTED_SPEC = SPECS / "sinch-imported-numbers-hosting-orders-api-openapi.yaml"
-SIGNATURE_VECTORS = FIXTURES / "sinch-signature-vectors.json"
+NUMBERS_SPEC = "sinch-numbers-api-openapi.yaml"
+IMPORTED_SPEC = "sinch-imported-numbers-hosting-orders-api-openapi.yaml"
+SIGNATURE_VECTORS = "sinch-signature-vectors.json"
 
 
 @functools.cache
-def _load(path: Path) -> dict[str, Any]:
-    document: dict[str, Any] = yaml.safe_load(path.read_text())
+def _load(name: str) -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(spec_file(name).read_text())
     return document
 
 
@@ -35,7 +34,7 @@ def imported_spec() -> dict[str, Any]:
 
 
 def signature_vectors() -> list[dict[str, str]]:
-    vectors: list[dict[str, str]] = json.loads(SIGNATURE_VECTORS.read_text())["vectors"]
+    vectors: list[dict[str, str]] = json.loads(fixture_file(SIGNATURE_VECTORS).read_text())["vectors"]
     return vectors
 
 

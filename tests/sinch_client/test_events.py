@@ -18,26 +18,26 @@ from bot.sinch import (
 )
 from tests.sinch_client.spec_examples import as_json, signature_vectors
 
-VECTORS = signature_vectors()
+# The vectors are read when a test runs, not when it is collected: a clone without them skips these two only.
 
 
-@pytest.mark.parametrize("vector", VECTORS, ids=[v["secret"] for v in VECTORS])
-def test_public_sinch_vectors_verify(vector: dict[str, str]) -> None:
-    body = vector["body"].encode()
+def test_public_sinch_vectors_verify() -> None:
+    for vector in signature_vectors():
+        body = vector["body"].encode()
 
-    assert compute_signature(vector["secret"], body) == vector["x_sinch_signature"]
-    assert verify_signature(vector["secret"], body, vector["x_sinch_signature"])
-    assert verify_signature(vector["secret"], body, vector["x_sinch_signature"].upper())
+        assert compute_signature(vector["secret"], body) == vector["x_sinch_signature"], vector["secret"]
+        assert verify_signature(vector["secret"], body, vector["x_sinch_signature"])
+        assert verify_signature(vector["secret"], body, vector["x_sinch_signature"].upper())
 
 
-@pytest.mark.parametrize("vector", VECTORS, ids=[v["secret"] for v in VECTORS])
-def test_tampering_or_the_wrong_secret_fails_verification(vector: dict[str, str]) -> None:
-    body = vector["body"].encode()
-    signature = vector["x_sinch_signature"]
+def test_tampering_or_the_wrong_secret_fails_verification() -> None:
+    for vector in signature_vectors():
+        body = vector["body"].encode()
+        signature = vector["x_sinch_signature"]
 
-    assert not verify_signature(vector["secret"], body.replace(b"SUCCEEDED", b"FAILED"), signature)
-    assert not verify_signature(vector["secret"] + "x", body, signature)
-    assert not verify_signature(vector["secret"], body + b" ", signature)
+        assert not verify_signature(vector["secret"], body.replace(b"SUCCEEDED", b"FAILED"), signature)
+        assert not verify_signature(vector["secret"] + "x", body, signature)
+        assert not verify_signature(vector["secret"], body + b" ", signature)
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_missing_secret_or_header_or_garbage_header_is_false(secret: str | None,
 
 
 def test_vector_bodies_parse_with_nanosecond_timestamps_read_as_utc() -> None:
-    event = parse_event(VECTORS[0]["body"].encode())
+    event = parse_event(signature_vectors()[0]["body"].encode())
 
     assert event.event_id == "01jr7stexp0znky34pj07dwp41"
     assert event.resource_type is ResourceType.ACTIVE_NUMBER
@@ -98,4 +98,4 @@ def test_bodies_that_are_not_events_raise_malformed_event(body: bytes) -> None:
 
 
 def test_callback_event_is_the_model_parse_event_returns() -> None:
-    assert isinstance(parse_event(VECTORS[1]["body"].encode()), CallbackEvent)
+    assert isinstance(parse_event(signature_vectors()[1]["body"].encode()), CallbackEvent)

@@ -16,7 +16,7 @@ from bench.world import bench_world, crowd
 from bot.blockkit import ids
 from sandbox.slack import Ack, Message
 from sandbox.slack.driver import SlackUserDriver
-from tests.harness import OPS, World, shown
+from sandbox.world import OPS, World, shown
 
 USERS = 20
 ROUNDS = 3

@@ -22,8 +22,8 @@ from bench.results import BenchResult, Metric, latency_metrics
 from bench.world import bench_world
 from bot.server import SINCH_CALLBACKS_PATH
 from sandbox.sinch.callbacks import Api, EventTarget, event_payload, sign
+from sandbox.world import PROJECT_ID, World
 from storage import events, watches
-from tests.harness import PROJECT_ID, World
 
 NUMBERS = 1000
 EVENT_TYPES = ("PROVISIONING_TO_SMS_PLATFORM", "PROVISIONING_TO_CAMPAIGN")

@@ -17,7 +17,7 @@ from bench.world import bench_world
 from bot.sinch.models import SmsConfiguration, UpdateActiveNumber
 from bot.watching import watcher
 from bot.watching.provisioning import watch_if_pending
-from tests.harness import PROJECT_ID, World
+from sandbox.world import PROJECT_ID, World
 
 PENDING_COUNTS = (1, 100, 1000)
 OTHER_ACTIVE = 5000

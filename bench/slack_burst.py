@@ -12,8 +12,8 @@ from bench.results import BenchResult, Metric
 from bench.world import bench_world
 from bot.watching.watcher import DIGEST_KEY
 from sandbox.slack import LocalSlack, Message, RateLimits
+from sandbox.world import ALERTS, shown
 from storage.outbox import OutboxMessage
-from tests.harness import ALERTS, shown
 
 OUTCOMES = 300
 # Outcomes arrive as the watcher settles numbers, not all in one instant: 100 a second for 3 seconds.

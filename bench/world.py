@@ -14,7 +14,7 @@ from typing import Any
 
 from sandbox.sinch import SandboxConfig
 from sandbox.slack import RateLimits, SlackUser
-from tests.harness import World, running_world
+from sandbox.world import World, running_world
 
 
 def crowd(count: int) -> list[SlackUser]:

@@ -29,7 +29,9 @@ from bot.watching.callbacks import CallbackReceiver, callback_url, ensure_callba
 from commands.after_approval import AFTER_APPROVAL
 from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
 from serving import BackgroundServer
+from storage import outbox, requests
 from storage.db import Store
+from storage.request_types import RequestState
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SANDBOX_PROJECT = "sandbox-project"
+_RUNNING_STATES = frozenset({RequestState.APPROVED, RequestState.EXECUTING})
 
 
 class Runtime:
@@ -140,6 +143,13 @@ class Runtime:
     def url(self) -> str:
         assert self.http is not None
         return self.http.url
+
+    def is_idle(self) -> bool:
+        """Nothing the bot must still send to Slack now, and no approved request still running (the
+        console waits for this before it reads the next line of a script)."""
+        store, now = self.services.store, self.services.clock()
+        running = requests.find_requests(store, states=_RUNNING_STATES, limit=1)
+        return not outbox.due(store, now, limit=1) and not running
 
     def stop(self) -> None:
         if self._socket_handler is not None:

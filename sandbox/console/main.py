@@ -19,7 +19,7 @@ from sandbox.console.activity import ActivityLog
 from sandbox.console.commands import ConsoleError
 from sandbox.console.feed import Feed
 from sandbox.console.screen import Screen
-from sandbox.console.session import EXPECT_TIMEOUT_SECONDS, Session, bot_is_idle
+from sandbox.console.session import EXPECT_TIMEOUT_SECONDS, Session
 from sandbox.console.workspace import (
     CHANNELS,
     OPS,
@@ -96,7 +96,7 @@ def console_session(
             screen,
             board,
             ActivityLog(),
-            lambda: bot_is_idle(services),
+            world.runtime.is_idle,
             expect_timeout=expect_timeout,
         )
         screen.print(banner(sandbox=services.sandbox))

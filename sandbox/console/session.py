@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from rich.text import Text
 
-from bot.services import Services
 from sandbox.console.actions import Action, ActionBoard
 from sandbox.console.activity import ActivityLog, Entry
 from sandbox.console.commands import (
@@ -37,23 +36,12 @@ from sandbox.console.workspace import CHANNELS, OPS, PEOPLE, REQUESTER, ROLES
 from sandbox.slack import Ack, ElementNotFoundError, LocalSlack, Message, RequiredFieldMissingError, View
 from sandbox.slack.block_kit import interactive_elements
 from sandbox.slack.driver import SlackUserDriver
-from storage import outbox, requests
-from storage.request_types import RequestState
 
 # Long enough for the bot's next step after an ack (a local Sinch call), short enough not to drag.
 QUIET_SECONDS = 0.3
 SETTLE_TIMEOUT_SECONDS = 10.0
 EXPECT_TIMEOUT_SECONDS = 15.0
 CHANNEL_HISTORY = 5
-RUNNING_STATES = frozenset({RequestState.APPROVED, RequestState.EXECUTING})
-
-
-def bot_is_idle(services: Services) -> bool:
-    """Nothing the bot must still send to Slack now, and no approved request still running."""
-    store = services.store
-    return not outbox.due(store, services.clock(), limit=1) and not requests.find_requests(
-        store, states=RUNNING_STATES, limit=1
-    )
 
 
 class Session:

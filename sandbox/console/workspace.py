@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.runtime import Runtime
 from sandbox.slack import LocalSlack, SlackChannel, SlackUser
 from sandbox.slack.workspace import BotIdentity
+from sandbox.world import serving
 
 SIGNING_SECRET = "console-signing-secret"  # noqa: S105 (a placeholder only the local workspace checks)
 BOT_TOKEN = "xoxb-console"  # noqa: S105
@@ -82,8 +83,7 @@ def running_console_world(base: Settings) -> Iterator[ConsoleWorld]:
         )
         slack = local_workspace().start()
         try:
-            with Runtime(console_settings(base, slack, database)) as runtime:
-                slack.deliver_http(f"{runtime.url}/slack/events")
+            with serving(slack, console_settings(base, slack, database)) as runtime:
                 yield ConsoleWorld(slack, runtime)
         finally:
             slack.stop()

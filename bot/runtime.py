@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.directory import ApproverDirectory
 from bot.notify import Notifier
 from bot.scheduler import PROCESS_EVENTS, Scheduler
-from bot.server import SINCH_CALLBACKS_PATH, create_wsgi
+from bot.server import LARGEST_BODY_BYTES, SINCH_CALLBACKS_PATH, create_wsgi
 from bot.services import Clock, Services, utc_now
 from bot.sinch import BasicAuth, OAuth2ClientCredentials, SinchClient
 from bot.sinch.auth import Auth
@@ -58,6 +58,7 @@ class Runtime:
             self._serve,
             host=settings.numbot_http_host,
             port=settings.numbot_http_port,
+            max_request_body_size=LARGEST_BODY_BYTES,
         )
         sinch = self._sinch_client(store)
         slack = WebClient(
@@ -76,6 +77,9 @@ class Runtime:
         )
         self._wsgi = create_wsgi(
             None if settings.socket_mode else self.app,
+            signing_secret=(
+                settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+            ),
             routes={SINCH_CALLBACKS_PATH: receiver},
             health=self._health,
         )

@@ -32,8 +32,7 @@ VIEW_TTL_SECONDS = 30.0
 class ApproversUnreadableError(UserFacingError):
     """Slack could not say who is in an approvers group, so nobody may decide until it can."""
 
-    def __init__(self, group_id: str) -> None:
-        self.group_id = group_id
+    def __init__(self) -> None:
         super().__init__(
             "I couldn't check the approvers group in Slack just now, so nothing was approved; "
             "try again in a minute."
@@ -91,7 +90,7 @@ class ApproverDirectory:
             log.warning("could not read user group %s: %s", group_id, reason)
             with self._lock:
                 self._groups.pop(group_id, None)
-            raise ApproversUnreadableError(group_id) from exc
+            raise ApproversUnreadableError from exc
         members = frozenset(response.get("users") or [])
         with self._lock:
             self._groups[group_id] = (now, members)

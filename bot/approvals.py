@@ -86,7 +86,7 @@ def decide(
 ) -> Request:
     """Approve (and then run) or reject a pending request; UserFacingError explains any refusal."""
     request = load(services, request_id)
-    verdict = policy.may_approve(services.directory.rules(), request.requester, actor)
+    verdict = policy.may_approve(services.directory.rules_now(), request.requester, actor)
     if not verdict.allowed:
         raise UserFacingError(verdict.reason)
     if not approve:
@@ -150,7 +150,7 @@ def settle_by_hand(services: Services, request_id: str, actor: str, *, ok: bool,
     rent-any whose answer was lost); nothing is sent to Sinch."""
     request = load(services, request_id)
     verdict = policy.may_settle(
-        services.directory.rules(), actor, request.state, request.updated_at, services.clock()
+        services.directory.rules_now(), actor, request.state, request.updated_at, services.clock()
     )
     if not verdict.allowed:
         raise UserFacingError(f"Request {request.id} cannot be settled by hand. {verdict.reason}")

@@ -168,9 +168,10 @@ def test_the_requester_cannot_approve_their_own_request(world: World) -> None:
 
     acked(world.requester.click(pending, ids.APPROVE))
 
-    ephemeral_containing(
-        world, world.requester.user_id, "You requested this yourself; another approver must decide."
+    refusal = ephemeral_containing(
+        world, world.requester.user_id, "You requested this yourself; another approver must decide: ask one"
     )
+    assert "<@U0APPROVE>" in refusal.text and "<@U0REQUEST>" not in refusal.text
     assert sinch_calls(world, ":rent") == []
     assert requests.get_request(world.services.store, request.id).state == "pending"  # type: ignore[union-attr]
 

@@ -207,6 +207,13 @@ def m003_outbox_channel_order(db: Database) -> None:
     db.execute("CREATE INDEX outbox_pending_channel ON outbox (channel, id) WHERE status = 'pending'")
 
 
+@MIGRATIONS()
+def m004_outbox_claims(db: Database) -> None:
+    # A process claims the rows it is about to send, so a second process never sends them too.
+    db.execute("ALTER TABLE outbox ADD COLUMN claimed_by TEXT")
+    db.execute("ALTER TABLE outbox ADD COLUMN claim_expires_at TEXT")
+
+
 _INITIAL_SCHEMA = """
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from bot import redaction
 from bot.config import Settings
 from bot.server import SINCH_CALLBACKS_PATH, read_body
 from bot.sinch import CallbackEvent, MalformedEventError, ResourceType, verify_signature
@@ -52,8 +53,18 @@ def accepted_secrets(store: Store, settings: Settings, now: datetime) -> list[st
 
 
 def new_secret() -> str:
-    """A fresh HMAC secret in the form the Numbers API accepts (32-64 letters, digits and hyphens)."""
-    return secrets.token_hex(20)
+    """A fresh HMAC secret in the form the Numbers API accepts (32-64 letters, digits and hyphens).
+
+    Registered for redaction before anyone can log it (slack_sdk logs the reply that shows it).
+    """
+    secret = secrets.token_hex(20)
+    redaction.register(secret)
+    return secret
+
+
+def forget_expired_secret(store: Store, now: datetime) -> bool:
+    """Delete the previous callback secret once its grace period is over; True if one was deleted."""
+    return events.forget_previous_callback_secret(store, rotated_before=now - PREVIOUS_SECRET_GRACE)
 
 
 def ensure_callback_secret(store: Store, settings: Settings, now: datetime) -> str:

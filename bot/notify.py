@@ -13,6 +13,8 @@ message listing them all, and every one of them is marked sent with the digest's
 from __future__ import annotations
 
 import logging
+import secrets
+import socket
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -43,6 +45,10 @@ _MEMBERSHIP_ERRORS = {"not_in_channel", "channel_not_found", "is_archived"}
 _MEMBERSHIP_RETRY = timedelta(minutes=5)
 _MAX_BACKOFF = timedelta(minutes=10)
 _IDLE_WAIT_SECONDS = 1.0
+# How long a claim keeps other processes off the rows being sent. Far longer than a Slack call can take
+# (the WebClient gives up after 30 s, and retries a dropped connection once), so a slow call is never
+# sent again by another process; it is also how long a killed process's unsent rows wait for another.
+CLAIM_TTL = timedelta(minutes=5)
 # Lines per digest: readable at a glance, and far inside Slack's 50 blocks of 3000 characters.
 DIGEST_LIMIT = 100
 
@@ -65,6 +71,7 @@ class Notifier:
         self._thread: threading.Thread | None = None
         self._deliver_lock = threading.Lock()
         self._warned_channels: set[str] = set()
+        self.owner = f"{socket.gethostname()}:{secrets.token_hex(4)}"
 
     def post(self, message: OutboxMessage) -> int:
         """Queue a message (durably) and wake the delivery thread; returns the outbox id.
@@ -110,12 +117,16 @@ class Notifier:
                     continue  # went out in a digest earlier in this pass
                 if row.channel in report.channels_blocked:
                     continue  # keep per-channel order: nothing overtakes a message that is waiting
+                batch = outbox.digest_batch(self._store, row, self._clock(), DIGEST_LIMIT)
+                if not self._claim(batch):
+                    # Another process is sending (or has sent) it; what follows in the channel waits for it.
+                    report.channels_blocked.add(row.channel)
+                    continue
                 if outbox.has_newer_edit(self._store, row):
                     # An edit with a newer pending edit of the same message would only flash stale state.
                     outbox.mark_sent(self._store, row.id, row.update_ts or "", self._clock())
                     report.superseded += 1
                     continue
-                batch = outbox.digest_batch(self._store, row, self._clock(), DIGEST_LIMIT)
                 if self._send(batch):
                     report.sent += len(batch)
                     delivered.update(message.id for message in batch)
@@ -123,6 +134,10 @@ class Notifier:
                     report.deferred += len(batch)
                     report.channels_blocked.add(row.channel)
         return report
+
+    def _claim(self, batch: list[OutboxRow]) -> bool:
+        ids = [row.id for row in batch]
+        return outbox.claim(self._store, ids, self.owner, self._clock(), CLAIM_TTL)
 
     def _send(self, batch: list[OutboxRow]) -> bool:
         ids = [row.id for row in batch]

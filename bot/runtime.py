@@ -16,8 +16,9 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 
+from bot import redaction
 from bot.app import create_app
-from bot.callbacks import CallbackReceiver, callback_url, ensure_callback_secret
+from bot.callbacks import CallbackReceiver, accepted_secrets, callback_url, ensure_callback_secret
 from bot.config import Settings
 from bot.directory import ApproverDirectory
 from bot.notify import Notifier
@@ -52,7 +53,9 @@ class Runtime:
 
     def start(self) -> Runtime:
         settings = self.settings
+        redaction.register_settings(settings)
         store = Store(settings.numbot_database)
+        redaction.register(*accepted_secrets(store, settings, self._clock()))
         # Bound (not yet serving) first: the embedded sandbox needs the callback URL before it starts.
         self.http = BackgroundServer(
             self._serve,

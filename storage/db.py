@@ -7,6 +7,7 @@ shared freely between Bolt listeners, the HTTP server's workers and the schedule
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -38,6 +39,7 @@ class Store:
         self._busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._closed = threading.Event()
+        _create_private(self.path)
         with self.transaction() as db:
             # Inside BEGIN IMMEDIATE, two processes opening a fresh file cannot both run a migration.
             MIGRATIONS.apply(db)
@@ -136,6 +138,15 @@ class Store:
         return Database(conn, execute_plugins=False)
 
 
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only, before SQLite creates it with the umask's mode.
+
+    It holds callback secrets and everyone's requests. SQLite gives the -wal and -shm files the mode of the
+    database file, so they are private too. An existing file keeps the mode its operator gave it.
+    """
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+
+
 def to_iso(moment: datetime) -> str:
     """UTC, fixed width: stored times compare correctly as plain strings in SQL."""
     if moment.utcoffset() is None:
@@ -205,6 +216,13 @@ def m002_callback_secret(db: Database) -> None:
 def m003_outbox_channel_order(db: Database) -> None:
     # Serves the per-channel first-in-first-out check of `outbox.due`.
     db.execute("CREATE INDEX outbox_pending_channel ON outbox (channel, id) WHERE status = 'pending'")
+
+
+@MIGRATIONS()
+def m004_outbox_claims(db: Database) -> None:
+    # A process claims the rows it is about to send, so a second process never sends them too.
+    db.execute("ALTER TABLE outbox ADD COLUMN claimed_by TEXT")
+    db.execute("ALTER TABLE outbox ADD COLUMN claim_expires_at TEXT")
 
 
 _INITIAL_SCHEMA = """

@@ -176,6 +176,11 @@ class LocalSlack:
 
     # --- faults --------------------------------------------------------------------------------------------
 
+    @property
+    def faults(self) -> Faults:
+        """Injected trouble: `fail_next` below, and `faults.latency_seconds` for a slow workspace."""
+        return self._faults
+
     def fail_next(
         self, method: str, count: int = 1, status: int = 200, error: str | None = None, retry_after: int = 1
     ) -> None:

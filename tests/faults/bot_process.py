@@ -1,12 +1,13 @@
 """A numbot process for tests that must kill one: `python -m tests.faults.bot_process`.
 
 Settings come from the environment (the test passes them); the process prints its base URL on one line once
-it serves, then runs until it is killed.
+it serves, then runs until it is killed, or stops cleanly on SIGTERM (finishing the Slack call in flight).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -20,10 +21,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def main() -> None:
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stopped.set())
     runtime = Runtime(Settings(_env_file=None)).start()
     sys.stdout.write(runtime.url + "\n")
     sys.stdout.flush()
-    threading.Event().wait()
+    stopped.wait()
+    runtime.stop()
 
 
 def start_bot_process(

@@ -16,6 +16,8 @@ import logging
 import secrets
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -45,10 +47,11 @@ _MEMBERSHIP_ERRORS = {"not_in_channel", "channel_not_found", "is_archived"}
 _MEMBERSHIP_RETRY = timedelta(minutes=5)
 _MAX_BACKOFF = timedelta(minutes=10)
 _IDLE_WAIT_SECONDS = 1.0
-# How long a claim keeps other processes off the rows being sent. Far longer than a Slack call can take
-# (the WebClient gives up after 30 s, and retries a dropped connection once), so a slow call is never
-# sent again by another process; it is also how long a killed process's unsent rows wait for another.
-CLAIM_TTL = timedelta(minutes=5)
+# How long a claim keeps other processes off the rows being sent. The sender renews it while its Slack call
+# runs, so a slow call is never sent again by another process; a killed process stops renewing, and its
+# unsent rows (and the rest of their channel) wait at most this long for another process.
+CLAIM_TTL = timedelta(seconds=20)
+_CLAIM_RENEW_SECONDS = 5.0
 # Lines per digest: readable at a glance, and far inside Slack's 50 blocks of 3000 characters.
 DIGEST_LIMIT = 100
 
@@ -142,7 +145,8 @@ class Notifier:
     def _send(self, batch: list[OutboxRow]) -> bool:
         ids = [row.id for row in batch]
         try:
-            ts = self._call_slack(batch[0] if len(batch) == 1 else digest(batch))
+            with self._claim_held(ids):
+                ts = self._call_slack(batch[0] if len(batch) == 1 else digest(batch))
         except SlackApiError as exc:
             self._defer(batch[0], ids, exc)
             return False
@@ -151,6 +155,26 @@ class Notifier:
             return False
         outbox.mark_all_sent(self._store, ids, ts, self._clock())
         return True
+
+    @contextmanager
+    def _claim_held(self, ids: list[int]) -> Iterator[None]:
+        """Keep renewing the claim on `ids` until the block ends (the Slack call may outlast CLAIM_TTL)."""
+        finished = threading.Event()
+
+        def renew() -> None:
+            try:
+                while not finished.wait(_CLAIM_RENEW_SECONDS):
+                    outbox.renew_claim(self._store, ids, self.owner, self._clock() + CLAIM_TTL)
+            finally:
+                self._store.close()  # this thread's connection, if it opened one
+
+        renewer = threading.Thread(target=renew, name="outbox-claim", daemon=True)
+        renewer.start()
+        try:
+            yield
+        finally:
+            finished.set()
+            renewer.join()
 
     def _call_slack(self, row: OutboxRow) -> str:
         if row.update_of is not None:

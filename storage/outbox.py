@@ -167,6 +167,17 @@ def _claim_rows(db: Database, outbox_ids: Sequence[int], owner: str, now: dateti
     return cursor.rowcount
 
 
+def renew_claim(store: Store, outbox_ids: Sequence[int], owner: str, expires_at: datetime) -> int:
+    """Extend `owner`'s live claim on these rows while it is still sending them; returns how many."""
+    cursor = store.db.execute(
+        f"""UPDATE outbox SET claim_expires_at = ?
+            WHERE id IN {in_clause(tuple(map(str, outbox_ids)))} AND status = 'pending'
+              AND claimed_by = ?""",  # noqa: S608 - placeholders only
+        [to_iso(expires_at), *outbox_ids, owner],
+    )
+    return cursor.rowcount
+
+
 def mark_sent(store: Store, outbox_id: int, ts: str, now: datetime) -> bool:
     """Record Slack's ts for a delivered message; False if it was already marked sent."""
     return mark_all_sent(store, [outbox_id], ts, now) == 1

@@ -16,6 +16,7 @@ from storage.outbox import (
     mark_sent,
     oldest_pending,
     pending_counts,
+    renew_claim,
     sent_ts,
 )
 from tests.storage.helpers import T0
@@ -193,3 +194,16 @@ def test_a_deferred_message_is_released_for_its_retry(store: Store) -> None:
     defer(store, message, T0 + timedelta(seconds=1), "ratelimited")
 
     assert claim(store, [message], "process-b", T0 + timedelta(seconds=1), CLAIM_TTL)
+
+
+def test_only_the_claimer_renews_its_claim_and_a_renewed_claim_outlives_its_first_deadline(
+    store: Store,
+) -> None:
+    slow = enqueue(store, OutboxMessage(channel="C_OPS", text="Slack is slow"), T0)
+    assert claim(store, [slow], "process-a", T0, CLAIM_TTL)
+
+    assert renew_claim(store, [slow], "process-b", T0 + 2 * CLAIM_TTL) == 0
+    assert renew_claim(store, [slow], "process-a", T0 + 2 * CLAIM_TTL) == 1
+
+    assert not claim(store, [slow], "process-b", T0 + CLAIM_TTL, CLAIM_TTL)
+    assert claim(store, [slow], "process-b", T0 + 2 * CLAIM_TTL, CLAIM_TTL)

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
+from bot.text import clean
+
 
 class UsageError(Exception):
     """The user typed something we cannot run; `str(error)` says what and how to fix it."""
@@ -21,9 +23,12 @@ class UsageError(Exception):
 
 
 def split_words(text: str) -> list[str]:
-    """Shell-like splitting so display names can be quoted: `update +1... "Support line"`."""
+    """Shell-like splitting so display names can be quoted: `update +1... "Support line"`.
+
+    Control and bidi characters are removed first, so no word a command stores or sends to Sinch has any.
+    """
     try:
-        return shlex.split(text.replace("\u201c", '"').replace("\u201d", '"'))
+        return shlex.split(clean(text).replace("\u201c", '"').replace("\u201d", '"'))
     except ValueError as exc:
         raise UsageError(f"Could not read that command: {exc} (check your quotes).") from None
 

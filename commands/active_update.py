@@ -97,7 +97,7 @@ def open_update(invocation: Invocation, services: Services) -> None:
 def update_view(number: ActiveNumber, response_url: str | None, *, sandbox: bool) -> JsonView:
     current = CurrentNumber.of(number)
     blocks: list[Block] = [
-        section(f"*{number.phone_number}* · {number.region_code} {number.type}"),
+        section(escape(f"*{number.phone_number}* · {number.region_code} {number.type}")),
         *number_forms.input_blocks(campaign=current.campaign_allowed, initial=current.as_settings()),
         context(
             "Renaming happens at once. Linking or unlinking SMS and voice waits for an approver. "

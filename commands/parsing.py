@@ -13,6 +13,9 @@ from difflib import get_close_matches
 
 from bot.text import clean
 
+# The longest value any option takes: a display name or a Sinch ID (the forms' limits too).
+OPTION_MAX = 100
+
 
 class UsageError(Exception):
     """The user typed something we cannot run; `str(error)` says what and how to fix it."""
@@ -60,7 +63,10 @@ def parse_args(
     max_positionals: int | None = None,
     usage: str | None = None,
 ) -> Parsed:
-    """Split words into positionals, boolean `flags` and valued `options` (`--limit 5`, `--limit=5`)."""
+    """Split words into positionals, boolean `flags` and valued `options` (`--limit 5`, `--limit=5`).
+
+    An option value longer than OPTION_MAX is refused here, once for every command.
+    """
     positionals: list[str] = []
     seen_flags: set[str] = set()
     values: dict[str, str] = {}
@@ -85,6 +91,11 @@ def parse_args(
                 raise UsageError(f"`{name}` needs a value.", usage)
         else:
             raise UsageError(f"Unknown option `{word}`.{suggest(name, known)}", usage)
+    too_long = next((name for name, value in values.items() if len(value) > OPTION_MAX), None)
+    if too_long is not None:
+        raise UsageError(
+            f"Keep `{too_long}` to {OPTION_MAX} characters or fewer (it has {len(values[too_long])}).", usage
+        )
     if max_positionals is not None and len(positionals) > max_positionals:
         extra = " ".join(positionals[max_positionals:])
         raise UsageError(f"Unexpected `{extra}`.", usage)

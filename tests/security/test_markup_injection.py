@@ -181,6 +181,14 @@ def test_a_forged_5000_character_reject_reason_is_refused_and_the_request_stays_
     assert requests.get_request(world.services.store, request.id).state is RequestState.PENDING  # type: ignore[union-attr]
 
 
+def test_a_forged_5000_character_option_is_refused_before_anything_reaches_sinch(world: World) -> None:
+    name = "z" * 5000
+    refused = answer_to(world, world.requester, f'imported update +12065550100 --name "{name}"', "Keep")
+
+    assert "Keep `--name` to 100 characters or fewer (it has 5000)." in refused.text
+    assert [r.path for r in world.sinch.requests if r.path != "/oauth2/token"] == []
+
+
 def test_a_bidi_override_in_a_display_name_is_removed_before_it_is_stored_or_sent(world: World) -> None:
     request = request_rent(world, "Support\u202e enil\u2066\x1b")
     assert request.payload["display_name"] == "Support enil"

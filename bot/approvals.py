@@ -18,10 +18,12 @@ from pydantic import BaseModel, Field
 
 from bot import policy
 from bot.approval_card import render_card, render_outcome_reply
+from bot.blocks import mention
 from bot.errors import UserFacingError
 from bot.policy import RequestState
 from bot.services import Services
 from bot.sinch.errors import SinchError, Transport
+from bot.text import escape
 from storage import outbox, requests
 from storage.outbox import OutboxMessage
 from storage.requests import Request, RequestDraft
@@ -44,7 +46,10 @@ class CardSummary(BaseModel):
 
 @dataclass(frozen=True)
 class Outcome:
-    """How an approved request ended: `text` is the sentence users read, `result` is kept on the request."""
+    """How an approved request ended: `text` is the sentence users read, `result` is kept on the request.
+
+    `text` is mrkdwn (it may mention people and show dates): its builder escapes every value it quotes.
+    """
 
     ok: bool
     text: str
@@ -130,7 +135,7 @@ def _execute(services: Services, approved: Request) -> Request:
         outcome = executor.execute(services, executing)
     except Transport as exc:
         if not exc.may_have_reached_server:
-            outcome = Outcome(False, f"Sinch could not be reached, so nothing was done: {exc}")
+            outcome = Outcome(False, f"Sinch could not be reached, so nothing was done: {escape(str(exc))}")
         else:
             checked = executor.reconcile(services, executing) if executor.reconcile else None
             # A read right after a lost answer can come before Sinch finished the work: only success is
@@ -141,7 +146,7 @@ def _execute(services: Services, approved: Request) -> Request:
                 return executing
             outcome = checked
     except SinchError as exc:
-        outcome = Outcome(False, str(exc))
+        outcome = Outcome(False, escape(str(exc)))
     return finish(services, executing, outcome)
 
 
@@ -154,7 +159,7 @@ def settle_by_hand(services: Services, request_id: str, actor: str, *, ok: bool,
     )
     if not verdict.allowed:
         raise UserFacingError(f"Request {request.id} cannot be settled by hand. {verdict.reason}")
-    text = f"Settled by <@{actor}> as {'done' if ok else 'failed'}: {note}"
+    text = f"Settled by {mention(actor)} as {'done' if ok else 'failed'}: {escape(note)}"
     settled = _finish(services, request, Outcome(ok, text, {"text": text} if ok else None), actor)
     if settled is None:
         raise UserFacingError(already_moved(_reload(services, request.id)))  # the reconciler got there first
@@ -162,7 +167,7 @@ def settle_by_hand(services: Services, request_id: str, actor: str, *, ok: bool,
 
 
 def _lost_answer(executing: Request, executor: Executor, error: Transport) -> str:
-    said = f"Sinch's answer was lost ({error}). Nothing will be done twice."
+    said = f"Sinch's answer was lost ({escape(str(error))}). Nothing will be done twice."
     if executor.reconcile is None:
         # Nothing can be read back: only a person who looked at Sinch can close it.
         return f"{said} An admin can record how it ended: `/numbers settle {executing.id} done|failed …`"

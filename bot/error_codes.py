@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.sinch.models import SmsErrorCode
+from bot.text import escape
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class ErrorExplanation:
     next_step: str
 
     def as_line(self) -> str:
-        return f"`{self.code}`: {self.meaning} *Next:* {self.next_step}"
+        return f"`{escape(self.code)}`: {self.meaning} *Next:* {self.next_step}"
 
 
 _CONTACT_SINCH = "If it keeps happening, open a Sinch support ticket with the number and the time."

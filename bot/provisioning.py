@@ -23,6 +23,7 @@ from bot.sinch.models import (
     ProvisioningState,
     ProvisioningStatus,
 )
+from bot.text import escape
 from storage import watches
 from storage.db import JsonDict
 from storage.events import EventApi
@@ -211,7 +212,8 @@ def report(settled: Settlement, *, request_id: str | None, sandbox: bool) -> Rep
     lead = f":x: {number}: {failed_names} provisioning failed."
     lines = [explanation.as_line() for explanation in explain_all(codes)]
     blocks = [section(lead), *(section(f"• {line}") for line in lines[: MESSAGE_BLOCKS - 3])]
-    summary = f":x: {number}: {failed_names} provisioning failed ({', '.join(codes) or 'no code'}){suffix}."
+    named = escape(", ".join(codes)) or "no code"
+    summary = f":x: {number}: {failed_names} provisioning failed ({named}){suffix}."
     return Report("\n".join([lead, *lines]), to_dicts(with_sandbox_note(blocks, sandbox)), summary)
 
 

@@ -10,6 +10,7 @@ from bot import ids
 from bot.errors import report_error
 from bot.number_view import detail_blocks
 from bot.services import Services
+from bot.text import escape
 from commands.active_list import (
     LIST_USAGE,
     ListQuery,
@@ -71,5 +72,7 @@ def show_number(invocation: Invocation, services: Services) -> None:
     number = load_active(services, phone_number)
     blocks = detail_blocks(number, emergency_address(services, number))
     invocation.reply(
-        f"{number.phone_number} {number.display_name or ''}".strip(), sandbox=services.sandbox, blocks=blocks
+        escape(f"{number.phone_number} {number.display_name or ''}".strip()),
+        sandbox=services.sandbox,
+        blocks=blocks,
     )

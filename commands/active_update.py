@@ -20,6 +20,7 @@ from bot.number_view import effective_sms_link, effective_voice_link, voice_link
 from bot.provisioning import provisioning_note, watch_if_pending
 from bot.services import Services
 from bot.sinch.models import ActiveNumber, UpdateActiveNumber
+from bot.text import escape
 from commands import number_forms
 from commands.approval_requests import answer_with_request
 from commands.modal_flow import JsonView, modal, open_and_fill
@@ -96,7 +97,7 @@ def open_update(invocation: Invocation, services: Services) -> None:
 def update_view(number: ActiveNumber, response_url: str | None, *, sandbox: bool) -> JsonView:
     current = CurrentNumber.of(number)
     blocks: list[Block] = [
-        section(f"*{number.phone_number}* · {number.region_code} {number.type}"),
+        section(escape(f"*{number.phone_number}* · {number.region_code} {number.type}")),
         *number_forms.input_blocks(campaign=current.campaign_allowed, initial=current.as_settings()),
         context(
             "Renaming happens at once. Linking or unlinking SMS and voice waits for an approver. "
@@ -128,7 +129,7 @@ def rename(services: Services, user: str, current: CurrentNumber, plan: UpdatePl
         detail={"from": current.display_name, "to": name},
     )
     text = (
-        f":white_check_mark: {current.phone_number} is now called “{name}”."
+        f":white_check_mark: {current.phone_number} is now called “{escape(name)}”."
         if name
         else (f":white_check_mark: {current.phone_number} no longer has a display name.")
     )

@@ -17,6 +17,7 @@ from bot.callbacks import accepted_secrets, callback_url, new_secret
 from bot.errors import UserFacingError
 from bot.services import Services
 from bot.sinch import CallbackConfiguration, SinchError
+from bot.text import escape
 from commands.parsing import parse_args
 from commands.router import CommandRouter, Invocation, Subcommand
 from storage import audit, events
@@ -80,7 +81,8 @@ def rotate_secret(invocation: Invocation, services: Services) -> None:
         services.sinch.update_imported_callback_config(secret)
         imported = "Imported Numbers API: updated."
     except SinchError as error:
-        imported = f":warning: Imported Numbers API kept its old secret ({error}); run this again later."
+        said = escape(str(error))
+        imported = f":warning: Imported Numbers API kept its old secret ({said}); run this again later."
     audit.record(
         services.store,
         actor=invocation.user_id,
@@ -114,7 +116,7 @@ def _compare(read: Callable[[], CallbackConfiguration], accepted: list[str]) -> 
     try:
         configured = read().hmac_secret
     except SinchError as error:
-        return f"could not read it: {error}"
+        return f"could not read it: {escape(str(error))}"
     if not configured:
         return ":warning: not set at Sinch: callbacks arrive unsigned and are refused"
     if configured in accepted:

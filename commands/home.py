@@ -18,6 +18,7 @@ from bot.blocks import context, header, mention, section, with_sandbox_note
 from bot.policy import RequestState
 from bot.services import Services
 from bot.slack_dates import slack_date
+from bot.text import escape
 from commands.router import CommandRouter
 from storage import requests
 from storage.requests import Request
@@ -86,6 +87,6 @@ def _listing(shown: Sequence[Request], empty: str, *, by: bool) -> str:
 
 
 def _line(request: Request, *, by: bool) -> str:
-    title = str(request.summary.get("title", request.kind))
+    title = escape(str(request.summary.get("title", request.kind)))
     requester = f" · from {mention(request.requester)}" if by else ""
     return f"• *{request.id}* {title}{requester} · expires {slack_date(request.expires_at)}"

@@ -18,6 +18,7 @@ from bot.provisioning import watch_imported_if_pending
 from bot.services import Services
 from bot.sinch.errors import Conflict, NotFound
 from bot.sinch.models import ImportedNumber, UpdateImportedNumber
+from bot.text import escape
 from commands.approval_requests import answer_with_request, request_approval, sent_text
 from commands.imported_forms import ImportOrder, import_modal, import_summary, read_order
 from commands.imported_rules import WantedUpdate, list_criteria, list_filters, plan_update
@@ -285,7 +286,7 @@ SUBCOMMANDS = (
 
 def _imported(number: ImportedNumber) -> Outcome:
     phone = number.phone_number
-    plan = sms_of(number).service_plan_id
+    plan = escape(sms_of(number).service_plan_id or "")
     return Outcome(
         True,
         f"{phone} is imported on service plan `{plan}`; Sinch now provisions it with the carriers "
@@ -302,7 +303,7 @@ def _updated(request: Request) -> Outcome:
 
 def _changed_text(phone: str, fields: list[tuple[str, str]]) -> str:
     changes = "; ".join(f"{label}: {value}" for label, value in fields if label != "Number")
-    return f"{phone} updated. {changes}."
+    return f"{phone} updated. {escape(changes)}."
 
 
 def _matches(number: ImportedNumber, wanted: UpdateImportedNumber) -> bool:

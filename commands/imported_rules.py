@@ -25,6 +25,7 @@ from bot.sinch.models import (
     SmsConfiguration,
     UpdateImportedNumber,
 )
+from bot.text import escape
 from commands.imported_view import sms_of
 from commands.parsing import UsageError
 
@@ -143,8 +144,8 @@ def _sms_change(number: ImportedNumber, wanted: WantedUpdate) -> SmsConfiguratio
     new_plan = wanted.service_plan_id or plan
     if plan and new_plan != plan:
         raise UserFacingError(
-            f"{phone} is linked to service plan `{plan}`. Unlink it first "
-            f"(`/numbers imported update {phone} --unlink`), then link `{new_plan}`."
+            f"{phone} is linked to service plan `{escape(plan)}`. Unlink it first "
+            f"(`/numbers imported update {phone} --unlink`), then link `{escape(new_plan)}`."
         )
     if wanted.campaign_id is not None:
         _check_campaign(number, new_plan, campaign, wanted.campaign_id)
@@ -156,21 +157,22 @@ def _sms_change(number: ImportedNumber, wanted: WantedUpdate) -> SmsConfiguratio
 def _check_campaign(number: ImportedNumber, plan: str, campaign: str, wanted: str) -> None:
     phone = number.phone_number
     if number.region_code != CAMPAIGN_REGION:
-        raise UserFacingError(f"10DLC campaigns only apply to US numbers; {phone} is {number.region_code}.")
+        region = escape(str(number.region_code))
+        raise UserFacingError(f"10DLC campaigns only apply to US numbers; {phone} is {region}.")
     if not plan:
         raise UserFacingError(f"A campaign needs a service plan: add `--plan ID` to link {phone} to both.")
     if campaign and wanted != campaign:
         raise UserFacingError(
-            f"{phone} is in campaign `{campaign}`. Unlink it first "
-            f"(`/numbers imported update {phone} --unlink-campaign`), then link `{wanted}`."
+            f"{phone} is in campaign `{escape(campaign)}`. Unlink it first "
+            f"(`/numbers imported update {phone} --unlink-campaign`), then link `{escape(wanted)}`."
         )
 
 
 def _chosen(given: str | None, option: str, default: str | None, setting: str) -> tuple[str, str] | None:
     if given:
-        return given, f"`{given}` (from {option})"
+        return given, f"`{escape(given)}` (from {option})"
     if default:
-        return default, f"`{default}` (default from {setting})"
+        return default, f"`{escape(default)}` (default from {setting})"
     return None
 
 

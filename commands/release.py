@@ -19,6 +19,7 @@ from bot.services import Services
 from bot.sinch.errors import NotFound
 from bot.sinch.models import ActiveNumber, EmergencyAddress
 from bot.slack_dates import DATE_ONLY, slack_date
+from bot.text import escape
 from commands.approval_requests import answer_with_request
 from commands.modal_flow import JsonView, modal, open_and_fill
 from commands.number_lookup import emergency_address, load_active, phone_argument
@@ -108,11 +109,11 @@ def confirmation_view(number: ActiveNumber, emergency: EmergencyAddress | None, 
         monthly=number.money.amount if number.money else None,
         currency=number.money.currency_code if number.money else None,
     )
-    name = f" ({number.display_name})" if number.display_name else ""
+    name = f" ({escape(number.display_name)})" if number.display_name else ""
     paid_until = slack_date(number.next_charge_date, DATE_ONLY) if number.next_charge_date else NONE
     blocks: list[Block] = [
         section(f"Release *{number.phone_number}*{name}, {number.region_code} {number.type}?"),
-        section("*What stops working*\n" + _bullets(stops)),
+        section("*What stops working*\n" + escape(_bullets(stops))),
         *fields([("Saves per month", money(form.monthly, form.currency)), ("Paid until", paid_until)]),
         InputBlock(
             block_id=REASON_BLOCK,

@@ -12,6 +12,7 @@ from bot.provisioning import provisioning_note, watch_if_pending
 from bot.services import Services
 from bot.sinch.errors import NotFound, SinchError
 from bot.sinch.models import ActiveNumber, RentAnyRequest, RentRequest, UpdateActiveNumber
+from bot.text import escape
 from storage import audit
 from storage.requests import Request
 
@@ -96,8 +97,8 @@ def _set_display_name(services: Services, phone_number: str, display_name: str) 
     try:
         services.sinch.update_active(phone_number, UpdateActiveNumber(display_name=display_name))
     except SinchError as exc:
-        return f":warning: The display name could not be set ({exc}); set it again later."
-    return f"Display name: {display_name}."
+        return f":warning: The display name could not be set ({escape(str(exc))}); set it again later."
+    return f"Display name: {escape(display_name)}."
 
 
 def _kind(number: ActiveNumber) -> str:

@@ -1,4 +1,4 @@
-"""The bot's HTTP surface: `/slack/events` (Bolt), `/sinch/callbacks`, `/healthz`.
+"""The bot's HTTP surface: `/slack/events` (Bolt), `/sinch/callbacks`, `/healthz` (live), `/readyz` (ready).
 
 Served by waitress (bot.wsgi_server) in HTTP mode, and in Socket Mode too when Sinch callbacks need a port.
 """
@@ -6,11 +6,13 @@ Served by waitress (bot.wsgi_server) in HTTP mode, and in Socket Mode too when S
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.readiness import Probe
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 SLACK_EVENTS_PATH = "/slack/events"
 SINCH_CALLBACKS_PATH = "/sinch/callbacks"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
 
 
 def create_wsgi(
@@ -25,8 +28,13 @@ def create_wsgi(
     *,
     routes: Mapping[str, WSGIApplication] | None = None,
     health: Callable[[], dict[str, Any]] = dict,
+    ready: Callable[[], Sequence[Probe]] | None = None,
 ) -> WSGIApplication:
-    """One WSGI app: Bolt for Slack (when `app` is given, i.e. HTTP mode), extra `routes`, and health."""
+    """One WSGI app: Bolt for Slack (when `app` is given, i.e. HTTP mode), extra `routes`, and health.
+
+    `/healthz` only says the process answers (restart it if not); `/readyz` runs the `ready` checks and
+    answers 503 naming the failing ones (send it no work until they pass).
+    """
     table: dict[str, WSGIApplication] = dict(routes or {})
     if app is not None:
         table[SLACK_EVENTS_PATH] = SlackRequestHandler(app, path=SLACK_EVENTS_PATH)
@@ -35,6 +43,8 @@ def create_wsgi(
         return _json(start_response, "200 OK", {"ok": True, **health()})
 
     table[HEALTH_PATH] = healthz
+    if ready is not None:
+        table[READY_PATH] = _readyz(ready)
 
     def dispatch(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         handler = table.get(environ.get("PATH_INFO", ""))
@@ -43,6 +53,18 @@ def create_wsgi(
         return handler(environ, start_response)
 
     return dispatch
+
+
+def _readyz(ready: Callable[[], Sequence[Probe]]) -> WSGIApplication:
+    def readyz(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        probes = ready()
+        ok = all(probe.ok for probe in probes)
+        checks = {probe.name: {"ok": probe.ok, "detail": probe.detail} for probe in probes}
+        return _json(
+            start_response, "200 OK" if ok else "503 Service Unavailable", {"ok": ok, "checks": checks}
+        )
+
+    return readyz
 
 
 def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:

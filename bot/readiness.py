@@ -51,7 +51,7 @@ class Probe:
     detail: str
 
 
-Check = Callable[[], Probe]
+Prober = Callable[[], Probe]
 
 
 def database_unavailable(error: StoreUnavailableError) -> str:
@@ -66,7 +66,11 @@ def database_check(store: Store, now: datetime) -> Probe:
     try:
         heartbeat.beat(store, f"{socket.gethostname()}:{os.getpid()}", now)
     except sqlite3.Error as error:
-        return Probe(DATABASE, False, database_unavailable(StoreUnavailableError(store.path, str(error))))
+        return Probe(
+            DATABASE,
+            False,
+            f"cannot write NUMBOT_DATABASE={store.path}: {error}; free disk space or make the file writable",
+        )
     return Probe(DATABASE, True, f"{store.path} takes writes")
 
 
@@ -131,7 +135,7 @@ class Cached:
     """The last result of `check` for `seconds`; concurrent callers wait for one refresh, not one each."""
 
     def __init__(
-        self, check: Check, seconds: float = PROBE_CACHE_SECONDS, clock: Callable[[], float] = time.monotonic
+        self, check: Prober, seconds: float = PROBE_CACHE_SECONDS, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._check = check
         self._seconds = seconds
@@ -147,5 +151,5 @@ class Cached:
             return self._last[1]
 
 
-def run_checks(checks: Sequence[Check]) -> list[Probe]:
+def run_checks(checks: Sequence[Prober]) -> list[Probe]:
     return [check() for check in checks]

@@ -24,8 +24,8 @@ from bot.notify import Notifier
 from bot.readiness import (
     PROBE_SINCH,
     Cached,
-    Check,
     Probe,
+    Prober,
     SinchOptions,
     database_check,
     probe_slack_client,
@@ -62,7 +62,7 @@ class Runtime:
         self._socket_handler: SocketModeHandler | None = None
         self._wsgi: WSGIApplication = create_wsgi(None)
         self._probe_sinch: SinchClient | None = None
-        self._ready_checks: list[Check] = []
+        self._ready_checks: list[Prober] = []
 
     def start(self) -> Runtime:
         settings = self.settings
@@ -84,13 +84,7 @@ class Runtime:
         notifier.start()
         self.scheduler = Scheduler(self.services)
         self.scheduler.start()
-        probe_sinch = self._probe_sinch = self._sinch_client(**PROBE_SINCH)
-        probe_slack = probe_slack_client(token, settings.slack_api_url)
-        self._ready_checks = [
-            lambda: database_check(store, self._clock()),
-            Cached(lambda: sinch_check(probe_sinch)),
-            Cached(lambda: slack_check(probe_slack)),
-        ]
+        self._ready_checks = self._readiness_checks(store, token)
         receiver = CallbackReceiver(
             store, settings, self._clock, on_stored=lambda: self.scheduler.wake(PROCESS_EVENTS)
         )
@@ -128,6 +122,16 @@ class Runtime:
             imported_url=sandbox.imported_url,
             **options,
         )
+
+    def _readiness_checks(self, store: Store, token: str | None) -> list[Prober]:
+        # Clients of their own: a probe must fail fast, not wait out the retries real work deserves.
+        probe_sinch = self._probe_sinch = self._sinch_client(**PROBE_SINCH)
+        probe_slack = probe_slack_client(token, self.settings.slack_api_url)
+        return [
+            lambda: database_check(store, self._clock()),
+            Cached(lambda: sinch_check(probe_sinch)),
+            Cached(lambda: slack_check(probe_slack)),
+        ]
 
     def _serve(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         # Late-bound: the socket is bound before the app exists, and requests only arrive after start().

@@ -114,7 +114,7 @@ def test_not_ready_once_the_disk_takes_no_more_writes_yet_still_live(tmp_path: P
             assert status == 503
             assert failing(body) == ["database"]
             assert (
-                f"NUMBOT_DATABASE={tmp_path / 'numbot.db'} cannot be used"
+                f"cannot write NUMBOT_DATABASE={tmp_path / 'numbot.db'}"
                 in body["checks"]["database"]["detail"]
             )
             assert get(f"{url}/healthz")[0] == 200

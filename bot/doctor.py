@@ -18,15 +18,18 @@ from bot.callbacks import accepted_secrets, callback_url
 from bot.config import Settings
 from bot.policy import RequestState
 from bot.readiness import (
+    DATABASE,
     PROBE_SINCH,
+    SINCH,
+    SLACK,
+    SLACK_APP,
     Probe,
     database_check,
     database_unavailable,
-    probe_slack_client,
     sinch_check,
-    slack_check,
+    slack_token_checks,
 )
-from bot.runtime import bot_token, sinch_client
+from bot.runtime import sinch_client
 from bot.scheduler import LEASE_NAME
 from bot.services import utc_now
 from storage import events, leases, outbox, requests, watches
@@ -47,8 +50,16 @@ class Check:
         return f"[{mark}] {self.label}: {self.detail}"
 
     @classmethod
-    def of(cls, label: str, probe: Probe) -> Check:
-        return cls(probe.ok, label, probe.detail)
+    def of(cls, probe: Probe) -> Check:
+        return cls(probe.ok, PROBE_LABELS[probe.name], probe.detail)
+
+
+PROBE_LABELS = {
+    DATABASE: "Database",
+    SINCH: "Sinch access",
+    SLACK: "Slack token",
+    SLACK_APP: "Slack app token",
+}
 
 
 def doctor(settings: Settings, *, out: Print = print, now: datetime | None = None) -> int:
@@ -56,7 +67,7 @@ def doctor(settings: Settings, *, out: Print = print, now: datetime | None = Non
     with _opened(settings.numbot_database) as opened:
         checks = [*config_checks(settings), *service_checks(settings)]
         if isinstance(opened, Store):
-            checks.append(Check.of("Database", database_check(opened, moment)))
+            checks.append(Check.of(database_check(opened, moment)))
             checks.append(callback_secret_check(opened, settings, moment))
             work = pending_work(opened, moment)
         else:
@@ -126,13 +137,10 @@ def config_checks(settings: Settings) -> list[Check]:
 
 def service_checks(settings: Settings) -> list[Check]:
     """Ask Slack whether it accepts the token, and the configured Sinch whether it accepts the keys."""
-    checks = []
-    token = bot_token(settings)
-    if token is not None:
-        checks.append(Check.of("Slack token", slack_check(probe_slack_client(token, settings.slack_api_url))))
+    checks = [Check.of(check()) for check in slack_token_checks(settings)]
     if not settings.uses_sinch_sandbox:
         with sinch_client(settings, **PROBE_SINCH) as sinch:
-            checks.append(Check.of("Sinch access", sinch_check(sinch)))
+            checks.append(Check.of(sinch_check(sinch)))
     return checks
 
 

@@ -19,7 +19,9 @@ from typing import TypedDict
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
+from bot.config import Settings
 from bot.sinch import SinchClient
 from bot.sinch.errors import PermissionDenied, SinchError, Transport, Unauthorized
 from bot.sinch.retry import RetryPolicy
@@ -38,7 +40,7 @@ PROBE_SINCH: SinchOptions = {"timeout": PROBE_TIMEOUT_SECONDS, "retry": RetryPol
 # A flood of probes reaches Sinch and Slack at most once per this many seconds.
 PROBE_CACHE_SECONDS = 5.0
 
-DATABASE, SINCH, SLACK = "database", "sinch", "slack"
+DATABASE, SINCH, SLACK, SLACK_APP = "database", "sinch", "slack", "slack_app"
 
 # Slack's answers to auth.test that mean the token itself is wrong, not Slack.
 REFUSED_TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
@@ -94,25 +96,52 @@ def sinch_check(sinch: SinchClient) -> Probe:
 
 def slack_check(slack: WebClient) -> Probe:
     """`auth.test`: is the bot token valid, and is Slack reachable at all?"""
+    where = "the app's Bot User OAuth Token (OAuth & Permissions page, xoxb-...)"
+    return _ask_slack(slack, SLACK, "SLACK_BOT_TOKEN", where, slack.auth_test)
+
+
+def slack_app_token_check(slack: WebClient, app_token: str) -> Probe:
+    """Socket Mode's first call, `apps.connections.open`: is the app-level token valid?"""
+    where = "an app-level token with connections:write (Basic Information page, xapp-...)"
+    return _ask_slack(
+        slack, SLACK_APP, "SLACK_APP_TOKEN", where, lambda: slack.apps_connections_open(app_token=app_token)
+    )
+
+
+def slack_token_checks(settings: Settings) -> list[Prober]:
+    """What Slack says of the configured tokens: the bot token, and the app token in Socket Mode."""
+    token = bot_token(settings)
+    if token is None:
+        return []
+    slack = probe_slack_client(token, settings.slack_api_url)
+    checks: list[Prober] = [lambda: slack_check(slack)]
+    if settings.slack_app_token is not None:
+        app_token = settings.slack_app_token.get_secret_value()
+        checks.append(lambda: slack_app_token_check(slack, app_token))
+    return checks
+
+
+def bot_token(settings: Settings) -> str | None:
+    return settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+
+
+def _ask_slack(
+    slack: WebClient, name: str, variable: str, where: str, call: Callable[[], SlackResponse]
+) -> Probe:
     try:
-        identity = slack.auth_test()
+        call()
     except SlackApiError as error:
         code = error.response.get("error")
         if code in REFUSED_TOKEN:
-            return Probe(
-                SLACK,
-                False,
-                f"Slack refused SLACK_BOT_TOKEN ({code}): set it to the app's Bot User OAuth Token "
-                "(OAuth & Permissions page, xoxb-...)",
-            )
-        return Probe(SLACK, False, f"Slack answered auth.test with {code}")
+            return Probe(name, False, f"Slack refused {variable} ({code}): set it to {where}")
+        return Probe(name, False, f"Slack answered {variable}'s check with {code}")
     except OSError as error:
         return Probe(
-            SLACK,
+            name,
             False,
             f"cannot reach Slack at {slack.base_url} ({error}): check the network or SLACK_API_URL",
         )
-    return Probe(SLACK, True, f"token valid for {identity.get('team')} as {identity.get('user')}")
+    return Probe(name, True, f"{variable} accepted")
 
 
 def probe_slack_client(token: str | None, base_url: str) -> WebClient:

@@ -27,11 +27,13 @@ from bot.readiness import (
     Probe,
     Prober,
     SinchOptions,
+    bot_token,
     database_check,
     probe_slack_client,
     run_checks,
     sinch_check,
     slack_check,
+    slack_token_checks,
 )
 from bot.scheduler import PROCESS_EVENTS, Scheduler
 from bot.server import SINCH_CALLBACKS_PATH, create_wsgi
@@ -182,10 +184,6 @@ class Runtime:
         self.stop()
 
 
-def bot_token(settings: Settings) -> str | None:
-    return settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-
-
 def sinch_client(settings: Settings, **options: Unpack[SinchOptions]) -> SinchClient:
     """A client for the configured Sinch project (not the sandbox)."""
     assert settings.sinch_project_id and settings.sinch_key_id and settings.sinch_key_secret
@@ -207,12 +205,14 @@ def sinch_client(settings: Settings, **options: Unpack[SinchOptions]) -> SinchCl
 def serve(settings: Settings) -> None:
     """`numbot serve`: run until Ctrl-C or SIGTERM (what process managers send), then stop cleanly.
 
-    A token Slack refuses, or a Slack it cannot reach, stops it before anything starts (ConfigError).
+    A token Slack refuses, or a Slack it cannot reach, stops it before anything starts (ConfigError):
+    Bolt and Socket Mode would otherwise fail later with a traceback.
     """
     settings.check_ready_to_serve()
-    slack = slack_check(probe_slack_client(bot_token(settings), settings.slack_api_url))
-    if not slack.ok:
-        raise ConfigError(slack.detail)
+    for check in slack_token_checks(settings):
+        probe = check()
+        if not probe.ok:
+            raise ConfigError(probe.detail)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda signum, frame: stopped.set())

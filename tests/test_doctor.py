@@ -55,6 +55,8 @@ def test_a_complete_configuration_passes_and_says_the_database_is_not_created_ye
 
     assert status == 0
     assert "[ok  ] Slack: Socket Mode" in output
+    assert "[ok  ] Slack token: SLACK_BOT_TOKEN accepted" in output
+    assert "[ok  ] Slack app token: SLACK_APP_TOKEN accepted" in output
     assert "SANDBOX" in output
     assert "does not exist yet" in output
     assert not (tmp_path / "numbot.db").exists()

@@ -150,7 +150,7 @@ def test_doctor_passes_a_token_slack_accepts_and_keys_sinch_accepts(
     result = numbot(tmp_path, env, "doctor")
 
     assert result.returncode == 0, result.stdout
-    assert "[ok  ] Slack token: token valid for" in result.stdout
+    assert "[ok  ] Slack token: SLACK_BOT_TOKEN accepted" in result.stdout
     assert "[ok  ] Sinch access: reachable, credentials accepted" in result.stdout
 
 
@@ -161,6 +161,16 @@ def test_serve_with_a_token_slack_refuses_says_so_in_one_line(slack: LocalSlack,
 
     assert_one_line(result, "Slack refused SLACK_BOT_TOKEN (invalid_auth)", "Bot User OAuth Token")
     assert not (tmp_path / "numbot.db").exists()
+
+
+def test_serve_in_socket_mode_with_an_app_token_slack_refuses_says_so_in_one_line(
+    slack: LocalSlack, tmp_path: Path
+) -> None:
+    env = slack_env(slack, tmp_path, SLACK_APP_TOKEN="xapp-revoked-long-ago")
+
+    result = numbot(tmp_path, env, "serve", "--sandbox")
+
+    assert_one_line(result, "Slack refused SLACK_APP_TOKEN (invalid_auth)", "connections:write")
 
 
 def test_serve_without_a_route_to_slack_says_so_in_one_line(slack: LocalSlack, tmp_path: Path) -> None:

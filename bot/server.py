@@ -1,4 +1,4 @@
-"""The bot's HTTP surface: `/slack/events` (Bolt), `/sinch/callbacks`, `/healthz`.
+"""The bot's HTTP surface: `/slack/events` (Bolt), `/sinch/callbacks`, `/healthz` (live), `/readyz` (ready).
 
 Served by waitress (bot.wsgi_server) in HTTP mode, and in Socket Mode too when Sinch callbacks need a port.
 Every route has a body-size cap checked against Content-Length before anything reads the body, and nothing
@@ -14,12 +14,14 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request.internals import parse_body
+
+from bot.readiness import Probe
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 SLACK_EVENTS_PATH = "/slack/events"
 SINCH_CALLBACKS_PATH = "/sinch/callbacks"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
 
 # Slack's largest payloads are view submissions, which carry the whole view: at most 100 blocks, each text
 # at most 3000 characters, so ~330 KB of JSON for a modal filled to Slack's limits with prose, form-encoded
@@ -42,6 +45,7 @@ BODY_LIMITS: Mapping[str, int] = {
     SLACK_EVENTS_PATH: SLACK_EVENTS_MAX_BYTES,
     SINCH_CALLBACKS_PATH: SINCH_CALLBACKS_MAX_BYTES,
     HEALTH_PATH: 0,
+    READY_PATH: 0,
 }
 # What the HTTP server buffers at most for any route: it refuses larger bodies (chunked ones too, as they
 # arrive) before the app runs, so an oversized upload costs neither memory nor a worker thread.
@@ -58,9 +62,14 @@ def create_wsgi(
     signing_secret: str = "",
     routes: Mapping[str, WSGIApplication] | None = None,
     health: Callable[[], dict[str, Any]] = dict,
+    ready: Callable[[], Sequence[Probe]] | None = None,
 ) -> WSGIApplication:
     """One WSGI app: Bolt for Slack (when `app` is given, i.e. HTTP mode, with the `signing_secret` every
-    request must be signed with), extra `routes`, and health."""
+    request must be signed with), extra `routes`, and health.
+
+    `/healthz` only says the process answers (restart it if not); `/readyz` runs the `ready` checks and
+    answers 503 naming the failing ones (send it no work until they pass).
+    """
     table: dict[str, WSGIApplication] = dict(routes or {})
     if app is not None:
         if not signing_secret:
@@ -71,6 +80,8 @@ def create_wsgi(
         return _json(start_response, "200 OK", {"ok": True, **health()})
 
     table[HEALTH_PATH] = healthz
+    if ready is not None:
+        table[READY_PATH] = _readyz(ready)
 
     def dispatch(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -148,6 +159,18 @@ def unparseable(body: bytes, content_type: str | None) -> str | None:
     except ValueError:
         return "payload_not_json"
     return None if isinstance(payload, dict) else "payload_not_an_object"
+
+
+def _readyz(ready: Callable[[], Sequence[Probe]]) -> WSGIApplication:
+    def readyz(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        probes = ready()
+        ok = all(probe.ok for probe in probes)
+        checks = {probe.name: {"ok": probe.ok, "detail": probe.detail} for probe in probes}
+        return _json(
+            start_response, "200 OK" if ok else "503 Service Unavailable", {"ok": ok, "checks": checks}
+        )
+
+    return readyz
 
 
 def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:

@@ -27,6 +27,7 @@ def test_reopening_a_database_applies_migrations_once_and_keeps_data(tmp_path: P
         "m002_callback_secret",
         "m003_outbox_channel_order",
         "m004_outbox_claims",
+        "m005_heartbeat",
     ]
     assert second.db["leases"].count == 1
     second.close_all()

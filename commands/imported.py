@@ -6,6 +6,7 @@ person; renaming is harmless and runs at once (bot.policy decides which is which
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -14,7 +15,7 @@ from bot import ids, policy
 from bot.approvals import CardSummary, Executor, Outcome
 from bot.callbacks import callback_url
 from bot.errors import UserFacingError
-from bot.provisioning import watch_imported_if_pending
+from bot.provisioning import provisioning_note, watch_imported
 from bot.services import Services
 from bot.sinch.errors import Conflict, NotFound
 from bot.sinch.models import ImportedNumber, UpdateImportedNumber
@@ -132,6 +133,7 @@ def update(invocation: Invocation, services: Services) -> None:
                 "phone_number": number.phone_number,
                 "update": planned.update.to_wire(),
                 "fields": planned.fields,
+                "provisions": list(planned.provisions),
             },
             summary=CardSummary(
                 title=f"Change imported number {number.phone_number}",
@@ -181,8 +183,8 @@ def import_number(services: Services, request: Request) -> Outcome:
             f"{order.phone_number} is already imported (in this or another Sinch project), so nothing was "
             f"changed. See it with `/numbers imported show {order.phone_number}`.",
         )
-    watch_imported_if_pending(services, number, request_id=request.id)
-    return _imported(number)
+    pending = watch_imported(services, number, order.provisions(), request_id=request.id)
+    return _imported(number, pending)
 
 
 def check_imported(services: Services, request: Request) -> Outcome:
@@ -202,8 +204,9 @@ def apply_update(services: Services, request: Request) -> Outcome:
     number = services.sinch.imported_update(
         phone, UpdateImportedNumber.model_validate(request.payload["update"])
     )
-    watch_imported_if_pending(services, number, request_id=request.id)
-    return _updated(request)
+    provisions = [str(part) for part in request.payload.get("provisions", [])]
+    pending = watch_imported(services, number, provisions, request_id=request.id)
+    return _updated(request, pending)
 
 
 def check_updated(services: Services, request: Request) -> Outcome:
@@ -242,6 +245,7 @@ REMOVAL = Removal(
     remaining=_number_still_there,
     removed_text="{phone} is no longer imported; Sinch handles no SMS for it.",
     already_gone_text="{phone} was no longer imported; nothing to remove.",
+    watched_api="imported",
 )
 
 
@@ -283,21 +287,25 @@ SUBCOMMANDS = (
 )
 
 
-def _imported(number: ImportedNumber) -> Outcome:
+def _imported(number: ImportedNumber, pending: Sequence[str] = ()) -> Outcome:
     phone = number.phone_number
     plan = sms_of(number).service_plan_id
     return Outcome(
         True,
         f"{phone} is imported on service plan `{plan}`; Sinch now provisions it with the carriers "
-        f"(`/numbers imported show {phone}` tells how far it got).",
+        f"(`/numbers imported show {phone}` tells how far it got).{_note(pending)}",
         result={"phone_number": phone},
     )
 
 
-def _updated(request: Request) -> Outcome:
+def _updated(request: Request, pending: Sequence[str] = ()) -> Outcome:
     phone = str(request.payload["phone_number"])
     fields = [(str(label), str(value)) for label, value in request.payload["fields"]]
-    return Outcome(True, _changed_text(phone, fields), result={"phone_number": phone})
+    return Outcome(True, _changed_text(phone, fields) + _note(pending), result={"phone_number": phone})
+
+
+def _note(pending: Sequence[str]) -> str:
+    return f" {provisioning_note(pending)}" if pending else ""
 
 
 def _changed_text(phone: str, fields: list[tuple[str, str]]) -> str:

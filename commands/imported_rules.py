@@ -118,7 +118,8 @@ def plan_update(number: ImportedNumber, wanted: WantedUpdate, usage: str) -> Pla
     if renames:
         fields.append(("Display name", _before_after(number.display_name, name)))
     if sms is not None:
-        fields.append(("Service plan", _before_after(current.service_plan_id, sms.service_plan_id)))
+        if sms.service_plan_id != (current.service_plan_id or ""):
+            fields.append(("Service plan", _before_after(current.service_plan_id, sms.service_plan_id)))
         if sms.campaign_id is not None:
             fields.append(("Campaign", _before_after(current.campaign_id, sms.campaign_id)))
     changes = {Change.DISPLAY_NAME} if renames else set()

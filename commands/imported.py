@@ -23,7 +23,7 @@ from commands.approval_requests import answer_with_request, request_approval, se
 from commands.imported_forms import ImportOrder, import_modal, import_summary, read_order
 from commands.imported_rules import WantedUpdate, list_criteria, list_filters, plan_update
 from commands.imported_view import detail_blocks, list_blocks, sms_of
-from commands.number_lookup import e164, phone_argument
+from commands.number_lookup import e164, joined_number, phone_argument
 from commands.parsing import UsageError, parse_args
 from commands.removal import Removal, confirm_removal, register_removal
 from commands.router import CommandRouter, Invocation, Subcommand
@@ -104,7 +104,7 @@ def add(invocation: Invocation, services: Services) -> None:
 
 def update(invocation: Invocation, services: Services) -> None:
     parsed = parse_args(
-        invocation.words,
+        joined_number(invocation.words),
         flags=("--unlink", "--unlink-campaign"),
         options=("--name", "--plan", "--campaign"),
         max_positionals=1,

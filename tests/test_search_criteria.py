@@ -229,3 +229,14 @@ def test_no_results_suggest_the_country_code_when_it_is_missing_from_the_start()
 
     assert text.startswith("No US LOCAL numbers starting with 206 are available right now.")
     assert text.endswith("A number starts with its country code: try `+1206`.")
+
+
+def test_no_results_for_another_country_code_say_so_instead_of_adding_a_second_one() -> None:
+    criteria = Criteria(
+        "US", NumberType.LOCAL, NumberPattern(pattern="+4420", search_pattern=SearchPattern.START)
+    )
+
+    text, _ = results_message(SearchQuery(criteria), [], sandbox=False)
+
+    assert "+1+4420" not in text
+    assert text.endswith("`+4420` starts with another country code than US's (+1).")

@@ -22,6 +22,7 @@ from bot.errors import UserFacingError
 from bot.policy import RequestState
 from bot.services import Services
 from bot.sinch.errors import SinchError, Transport
+from bot.text import escape
 from storage import outbox, requests
 from storage.outbox import OutboxMessage
 from storage.requests import Request, RequestDraft
@@ -94,7 +95,7 @@ def decide(
             rejected = _move(
                 services, request, {RequestState.PENDING}, RequestState.REJECTED, actor, reason=reason
             )
-            _reply(services, rejected)
+            _reply(services, rejected, f"Reason: {escape(reason)}" if reason else None)
         return rejected
     approved = _move(services, request, {RequestState.PENDING}, RequestState.APPROVED, actor, reason=reason)
     return _execute(services, approved)

@@ -99,7 +99,7 @@ def decide(
             rejected = _move(
                 services, request, {RequestState.PENDING}, RequestState.REJECTED, actor, reason=reason
             )
-            _reply(services, rejected)
+            _reply(services, rejected, f"Reason: {escape(reason)}" if reason else None)
         return rejected
     approved = _move(services, request, {RequestState.PENDING}, RequestState.APPROVED, actor, reason=reason)
     return _execute(services, approved)

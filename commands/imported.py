@@ -6,6 +6,7 @@ person; renaming is harmless and runs at once (bot.policy decides which is which
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -14,7 +15,7 @@ from bot import ids, policy
 from bot.approvals import CardSummary, Executor, Outcome
 from bot.callbacks import callback_url
 from bot.errors import UserFacingError
-from bot.provisioning import watch_imported_if_pending
+from bot.provisioning import provisioning_note, watch_imported
 from bot.services import Services
 from bot.sinch.errors import Conflict, NotFound
 from bot.sinch.models import ImportedNumber, UpdateImportedNumber
@@ -23,7 +24,7 @@ from commands.approval_requests import answer_with_request, request_approval, se
 from commands.imported_forms import ImportOrder, import_modal, import_summary, read_order
 from commands.imported_rules import WantedUpdate, list_criteria, list_filters, plan_update
 from commands.imported_view import detail_blocks, list_blocks, sms_of
-from commands.number_lookup import e164, phone_argument
+from commands.number_lookup import e164, joined_number, phone_argument
 from commands.parsing import UsageError, parse_args
 from commands.removal import Removal, confirm_removal, register_removal
 from commands.router import CommandRouter, Invocation, Subcommand
@@ -104,7 +105,7 @@ def add(invocation: Invocation, services: Services) -> None:
 
 def update(invocation: Invocation, services: Services) -> None:
     parsed = parse_args(
-        invocation.words,
+        joined_number(invocation.words),
         flags=("--unlink", "--unlink-campaign"),
         options=("--name", "--plan", "--campaign"),
         max_positionals=1,
@@ -133,6 +134,7 @@ def update(invocation: Invocation, services: Services) -> None:
                 "phone_number": number.phone_number,
                 "update": planned.update.to_wire(),
                 "fields": planned.fields,
+                "provisions": list(planned.provisions),
             },
             summary=CardSummary(
                 title=f"Change imported number {number.phone_number}",
@@ -182,8 +184,8 @@ def import_number(services: Services, request: Request) -> Outcome:
             f"{order.phone_number} is already imported (in this or another Sinch project), so nothing was "
             f"changed. See it with `/numbers imported show {order.phone_number}`.",
         )
-    watch_imported_if_pending(services, number, request_id=request.id)
-    return _imported(number)
+    pending = watch_imported(services, number, order.provisions(), request_id=request.id)
+    return _imported(number, pending)
 
 
 def check_imported(services: Services, request: Request) -> Outcome:
@@ -203,8 +205,9 @@ def apply_update(services: Services, request: Request) -> Outcome:
     number = services.sinch.imported_update(
         phone, UpdateImportedNumber.model_validate(request.payload["update"])
     )
-    watch_imported_if_pending(services, number, request_id=request.id)
-    return _updated(request)
+    provisions = [str(part) for part in request.payload.get("provisions", [])]
+    pending = watch_imported(services, number, provisions, request_id=request.id)
+    return _updated(request, pending)
 
 
 def check_updated(services: Services, request: Request) -> Outcome:
@@ -243,6 +246,7 @@ REMOVAL = Removal(
     remaining=_number_still_there,
     removed_text="{phone} is no longer imported; Sinch handles no SMS for it.",
     already_gone_text="{phone} was no longer imported; nothing to remove.",
+    watched_api="imported",
 )
 
 
@@ -284,21 +288,25 @@ SUBCOMMANDS = (
 )
 
 
-def _imported(number: ImportedNumber) -> Outcome:
+def _imported(number: ImportedNumber, pending: Sequence[str] = ()) -> Outcome:
     phone = number.phone_number
     plan = escape(sms_of(number).service_plan_id or "")
     return Outcome(
         True,
         f"{phone} is imported on service plan `{plan}`; Sinch now provisions it with the carriers "
-        f"(`/numbers imported show {phone}` tells how far it got).",
+        f"(`/numbers imported show {phone}` tells how far it got).{_note(pending)}",
         result={"phone_number": phone},
     )
 
 
-def _updated(request: Request) -> Outcome:
+def _updated(request: Request, pending: Sequence[str] = ()) -> Outcome:
     phone = str(request.payload["phone_number"])
     fields = [(str(label), str(value)) for label, value in request.payload["fields"]]
-    return Outcome(True, _changed_text(phone, fields), result={"phone_number": phone})
+    return Outcome(True, _changed_text(phone, fields) + _note(pending), result={"phone_number": phone})
+
+
+def _note(pending: Sequence[str]) -> str:
+    return f" {provisioning_note(pending)}" if pending else ""
 
 
 def _changed_text(phone: str, fields: list[tuple[str, str]]) -> str:

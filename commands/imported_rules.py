@@ -100,6 +100,8 @@ class PlannedUpdate:
     changes: frozenset[str]
     # "Label", "before → after" for each thing that changes.
     fields: list[tuple[str, str]]
+    # What Sinch provisions once the update is applied ("sms", "campaign"); unlinking provisions nothing.
+    provisions: tuple[str, ...] = ()
 
 
 def plan_update(number: ImportedNumber, wanted: WantedUpdate, usage: str) -> PlannedUpdate:
@@ -117,14 +119,24 @@ def plan_update(number: ImportedNumber, wanted: WantedUpdate, usage: str) -> Pla
     if renames:
         fields.append(("Display name", _before_after(number.display_name, name)))
     if sms is not None:
-        fields.append(("Service plan", _before_after(current.service_plan_id, sms.service_plan_id)))
+        if sms.service_plan_id != (current.service_plan_id or ""):
+            fields.append(("Service plan", _before_after(current.service_plan_id, sms.service_plan_id)))
         if sms.campaign_id is not None:
             fields.append(("Campaign", _before_after(current.campaign_id, sms.campaign_id)))
     changes = {Change.DISPLAY_NAME} if renames else set()
     if sms is not None:
         changes.add(Change.SMS)
     update = UpdateImportedNumber(display_name=name if renames else None, sms_configuration=sms)
-    return PlannedUpdate(update, frozenset(changes), fields)
+    return PlannedUpdate(update, frozenset(changes), fields, _provisions(number, sms))
+
+
+def _provisions(number: ImportedNumber, sms: SmsConfiguration | None) -> tuple[str, ...]:
+    current = sms_of(number)
+    if sms is None or not sms.service_plan_id:
+        return ()
+    links_plan = sms.service_plan_id != (current.service_plan_id or "")
+    links_campaign = bool(sms.campaign_id) and sms.campaign_id != (current.campaign_id or "")
+    return (*(["sms"] if links_plan else []), *(["campaign"] if links_campaign else []))
 
 
 def _sms_change(number: ImportedNumber, wanted: WantedUpdate) -> SmsConfiguration | None:

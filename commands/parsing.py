@@ -106,3 +106,10 @@ def suggest(word: str, choices: Sequence[str]) -> str:
     """A " Did you mean `x`?" hint for a near miss, else "" (shared by subcommand and value checks)."""
     close = get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" Did you mean `{close[0]}`?" if close else ""
+
+
+def shortened(word: str, keep: int = 24) -> str:
+    """A typed word as an error message may echo it: a very long one is cut, so the reason stays readable."""
+    if len(word) <= keep:
+        return word
+    return f"{word[:keep]}… ({len(word)} characters)"

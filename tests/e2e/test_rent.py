@@ -195,14 +195,15 @@ def test_a_rejection_reason_reaches_the_card_and_the_requester(world: World) -> 
 
     acked(world.approver.click(pending, ids.REJECT))
     reason_form = world.wait_for(lambda slack: slack.views(world.approver.user_id))[-1]
-    acked(world.approver.submit(reason_form, {"reason": "We have enough voice numbers."}))
+    acked(world.approver.submit(reason_form, {"reason": "We have enough voice numbers & no budget."}))
 
     rejected = card(world, request, "rejected")
-    assert "Rejected by <@U0APPROVE>" in shown(rejected) and ">We have enough voice numbers." in shown(
+    assert "Rejected by <@U0APPROVE>" in shown(rejected) and ">We have enough voice numbers" in shown(
         rejected
     )
     assert rejected.buttons() == []
-    thread_reply(world, rejected, "<@U0REQUEST> your request")
+    told = thread_reply(world, rejected, "<@U0REQUEST> your request")
+    assert "Reason: We have enough voice numbers &amp; no budget." in shown(told)
     assert sinch_calls(world, ":rent") == []
 
 

@@ -17,6 +17,7 @@ The review is deterministic, and ends `order_review_seconds` after the submit:
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -33,7 +34,7 @@ from sandbox.sinch.inventory import offering_for
 from sandbox.sinch.linking import SmsRequest, VoiceRequest
 from sandbox.sinch.models import VOICE_ID_FIELD, AvailableNumber, Capability, NumberType
 from sandbox.sinch.provisioning import Provisioner
-from sandbox.sinch.requirements import Requirements, check_registration, requirements_for
+from sandbox.sinch.requirements import REQUIREMENTS, Requirements, check_registration, requirements_for
 from sandbox.sinch.scheduler import TimerQueue
 from sandbox.sinch.state import SandboxState
 from sandbox.sinch.uploads import ReceivedUpload, read_upload
@@ -209,7 +210,7 @@ class OrderDesk:
 def lookup_requirements(backend: Backend, call: Call) -> dict[str, Any]:
     body = json_object(call.body)
     violations = Violations()
-    region, number_type = _region_and_type(body, "numberType", violations)
+    region, number_type = _region_and_type(body, violations, known=REQUIREMENTS)
     violations.raise_if_any()
     assert region is not None and number_type is not None  # guaranteed by the violations above
     return _requirements(region, number_type).view()
@@ -218,7 +219,7 @@ def lookup_requirements(backend: Backend, call: Call) -> dict[str, Any]:
 def create_order(backend: Backend, call: Call) -> dict[str, Any]:
     body = json_object(call.body)
     violations = Violations()
-    region, number_type = _region_and_type(body, "numberType", violations)
+    region, number_type = _region_and_type(body, violations)
     specific = body.get("numberOrderOption")
     quantity = body.get("quantityOrderOption")
     if (specific is None) == (quantity is None):
@@ -319,16 +320,22 @@ def _requirements(region: str, number_type: NumberType) -> Requirements:
 
 
 def _region_and_type(
-    body: dict[str, Any], type_field: str, violations: Violations
+    body: dict[str, Any], violations: Violations, known: Mapping[tuple[str, NumberType], object] = {}
 ) -> tuple[str | None, NumberType | None]:
+    """The region and type of a request; one the sandbox has no stock of is refused unless `known`."""
     region = string_field(body, "regionCode", violations)
-    raw_type = body.get(type_field)
-    number_type = enum_value(NumberType, raw_type, type_field, violations) if raw_type is not None else None
+    raw_type = body.get("numberType")
+    number_type = enum_value(NumberType, raw_type, "numberType", violations) if raw_type is not None else None
     if not region:
         violations.add("regionCode", "Required")
     if raw_type is None:
-        violations.add(type_field, "Required")
-    if region and number_type is not None and offering_for(region, number_type) is None:
+        violations.add("numberType", "Required")
+    if (
+        region
+        and number_type is not None
+        and (region, number_type) not in known
+        and offering_for(region, number_type) is None
+    ):
         violations.add("regionCode", f"Sinch offers no {number_type} numbers in {region!r}")
     return region, number_type
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import json
@@ -83,7 +84,7 @@ def ready_gb_order(api: httpx.Client, details: dict[str, Any], callback_url: str
 
 
 def with_business_name(name: str) -> dict[str, Any]:
-    details = json.loads(json.dumps(GB_DETAILS))
+    details: dict[str, Any] = copy.deepcopy(GB_DETAILS)
     details["data"][0]["endBusinessName"] = name
     return details
 
@@ -226,7 +227,7 @@ def test_malformed_orders_get_a_spec_shaped_400_naming_the_field(
 
 def test_registration_is_checked_at_once_and_a_bad_one_changes_nothing(api: httpx.Client) -> None:
     order_id = gb_order(api)["idNumberOrder"]
-    bad = json.loads(json.dumps(GB_DETAILS))
+    bad = copy.deepcopy(GB_DETAILS)
     del bad["data"][0]["endBusinessName"]
     bad["data"][0]["postalCode"] = "12345"
     bad["data"][1]["email"] = "not-an-email"

@@ -212,6 +212,14 @@ def test_a_quantity_order_reserves_that_many_matching_numbers(api: httpx.Client)
             {"regionCode": 7, "numberType": "LOCAL", "quantityOrderOption": {"requestedQuantity": 1}},
             "regionCode",
         ),
+        (
+            {
+                "regionCode": "US",
+                "numberType": "LOCAL",
+                "quantityOrderOption": {"requestedQuantity": 1, "numberPattern": {"pattern": 1206}},
+            },
+            "quantityOrderOption.numberPattern.pattern",
+        ),
         ([], "body"),
     ],
 )

@@ -4,7 +4,7 @@ chunk, never held in memory, and the upload is refused (413) as soon as it passe
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -31,7 +31,6 @@ class ReceivedUpload:
     sha256: str = ""
     head: bytes = b""
     has_file: bool = False
-    _fields: dict[str, bytearray] = field(default_factory=dict, repr=False)
 
 
 def too_large(max_bytes: int) -> ApiError:
@@ -52,8 +51,9 @@ def read_upload(content_type: str, stream: IO[bytes], max_bytes: int) -> Receive
     decoder = MultipartDecoder(boundary.encode(), _DECODER_BUFFER, max_parts=_MAX_PARTS)
     upload = ReceivedUpload()
     digest = hashlib.sha256()
+    document_type = bytearray()
     try:
-        _decode(decoder, stream, upload, digest, max_bytes)
+        _decode(decoder, stream, upload, digest, max_bytes=max_bytes, document_type=document_type)
     except RequestEntityTooLarge:
         raise invalid_field("body", "A form part header or field is too large") from None
     except ValueError as error:
@@ -61,7 +61,6 @@ def read_upload(content_type: str, stream: IO[bytes], max_bytes: int) -> Receive
     if not upload.has_file:
         raise invalid_field("file", "Required: the document, as the `file` part")
     upload.sha256 = digest.hexdigest()
-    document_type = upload._fields.get("documentType")
     upload.document_type = document_type.decode("utf-8", errors="replace") if document_type else None
     return upload
 
@@ -71,8 +70,11 @@ def _decode(
     stream: IO[bytes],
     upload: ReceivedUpload,
     digest: hashlib._Hash,
+    *,
     max_bytes: int,
+    document_type: bytearray,
 ) -> None:
+    """Feed the stream to the decoder chunk by chunk; `current` is the part being read, if one we keep."""
     current: str | None = None
     while True:
         chunk = stream.read(CHUNK_SIZE)
@@ -87,15 +89,13 @@ def _decode(
                     upload.file_name = event.filename
                     upload.mime_type = parse_options_header(event.headers.get("content-type", ""))[0]
             elif isinstance(event, Field):
-                current = event.name if event.name == "documentType" else None
-                if current:
-                    upload._fields[current] = bytearray()
+                current = "documentType" if event.name == "documentType" else None
             elif isinstance(event, Data) and current == "file":
                 _take_file_data(upload, digest, event.data, max_bytes)
-            elif isinstance(event, Data) and current is not None:
-                upload._fields[current].extend(event.data)
-                if len(upload._fields[current]) > _MAX_FIELD_BYTES:
-                    raise invalid_field(current, f"At most {_MAX_FIELD_BYTES} bytes")
+            elif isinstance(event, Data) and current == "documentType":
+                document_type.extend(event.data)
+                if len(document_type) > _MAX_FIELD_BYTES:
+                    raise invalid_field("documentType", f"At most {_MAX_FIELD_BYTES} bytes")
         if not chunk:
             raise ValueError("the body ended before its closing boundary")
 

@@ -146,8 +146,7 @@ class OrderDesk:
         for offer in order.offers:
             self._state.inventory.take(offer.phone_number)
         self._orders[(order.project_id, order.order_id)] = order
-        delay = (order.expire_time - order.create_time).total_seconds()
-        self._timers.call_later(delay, lambda: self._expire(order))
+        self._schedule_expiry(order)
 
     def get(self, project_id: str, order_id: str) -> Order:
         order = self._orders.get((project_id, order_id))
@@ -173,9 +172,15 @@ class OrderDesk:
             elif any(BLOCK_MARKER in text for text in texts):
                 order.logs.append((BLOCKED_MESSAGE, views.utc_now()))
                 self._move(order, OrderState.BLOCKED)
+                # The reservation clock kept running during the review (it starts at create).
+                self._schedule_expiry(order)
             else:
                 self._activate(order)
                 self._move(order, OrderState.COMPLETED)
+
+    def _schedule_expiry(self, order: Order) -> None:
+        delay = (order.expire_time - views.utc_now()).total_seconds()
+        self._timers.call_later(delay, lambda: self._expire(order))
 
     def _expire(self, order: Order) -> None:
         with self._state.lock:

@@ -422,3 +422,22 @@ def test_order_routes_honour_injected_faults_and_the_request_log(
         sandbox.requests.snapshot()[-1].path
         == f"/v1/projects/{PROJECT}/numberOrders:lookupNumberRequirements"
     )
+
+
+def test_a_reservation_that_lapses_during_review_expires_once_the_order_is_blocked(
+    make_sandbox: Callable[..., RunningSandbox], receiver: CallbackReceiver
+) -> None:
+    sandbox = make_sandbox(order_reservation_seconds=1.5, order_review_seconds=2.0)
+    with client_for(sandbox) as api:
+        order_id = ready_gb_order(api, with_business_name("BLOCK Ltd"), receiver.url)
+        assert api.post(f"/numberOrders/{order_id}/submit").json()["state"] == "IN_REVIEW"
+
+        received = receiver.wait_for(3, timeout=10)
+        state = api.get(f"/numberOrders/{order_id}").json()["state"]
+
+    assert [json.loads(callback.body)["status"] for callback in received] == [
+        "IN_REVIEW",
+        "BLOCKED",
+        "EXPIRED",
+    ]
+    assert state == "EXPIRED"

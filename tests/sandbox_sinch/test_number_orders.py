@@ -435,9 +435,10 @@ def test_a_reservation_that_lapses_during_review_expires_once_the_order_is_block
         received = receiver.wait_for(3, timeout=10)
         state = api.get(f"/numberOrders/{order_id}").json()["state"]
 
-    assert [json.loads(callback.body)["status"] for callback in received] == [
-        "IN_REVIEW",
+    # Delivery order is not guaranteed (the spec says so); BLOCKED and EXPIRED leave almost together.
+    assert sorted(json.loads(callback.body)["status"] for callback in received) == [
         "BLOCKED",
         "EXPIRED",
+        "IN_REVIEW",
     ]
     assert state == "EXPIRED"

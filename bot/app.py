@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any
@@ -26,6 +27,7 @@ from commands.rent import listeners as rent
 from commands.search import listeners as search
 from commands.shared.modal_flow import notice
 from commands.shared.router import CommandRouter, Invocation
+from commands.shared.view_state import clean_text, text_problems
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,7 @@ def create_app(settings: Settings, services: Services, *, client: WebClient | No
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt"),
         raise_error_for_unhandled_request=False,
     )
+    app.middleware(checked_submission)
     router = CommandRouter()
     for workflow in WORKFLOWS:
         workflow.register(app, services, router)
@@ -97,6 +100,18 @@ def create_app(settings: Settings, services: Services, *, client: WebClient | No
         return None
 
     return app
+
+
+def checked_submission(body: dict[str, Any], next_: Callable[[], BoltResponse]) -> BoltResponse | None:
+    """Every modal submission, before its listener: refused under the field when a typed value is longer than
+    its input allows (nothing is read, stored or sent), else passed on with its typed values cleaned."""
+    if body.get("type") != "view_submission":
+        return next_()
+    problems = text_problems(body["view"])
+    if problems:
+        return BoltResponse(status=200, body={"response_action": "errors", "errors": problems})
+    clean_text(body["view"])
+    return next_()
 
 
 def failed_submission(view: dict[str, Any], error: Exception, services: Services) -> dict[str, Any]:

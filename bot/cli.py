@@ -9,9 +9,11 @@ from collections.abc import Sequence
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import doctor
+from bot.readiness import database_unavailable
 from bot.runtime import serve
 from sandbox.console import run_console
 from sandbox.sinch.server import serve_cli
+from storage import StoreUnavailableError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(command, settings, args)
     except ConfigError as exc:
         print(f"numbot: {exc}", file=sys.stderr)
+        return 2
+    except StoreUnavailableError as exc:
+        print(f"numbot: {database_unavailable(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 0

@@ -138,21 +138,29 @@ class Settings(BaseSettings):
         return self.slack_bot_token is not None
 
     def check_ready_to_serve(self) -> None:
-        """What a real workspace needs beyond what parsing checks; raises ConfigError naming the variable."""
+        """What a real workspace needs beyond what parsing checks; raises ConfigError naming the variables."""
+        problems = self.serve_problems()
+        if problems:
+            raise ConfigError("; ".join(problems))
+
+    def serve_problems(self) -> list[str]:
+        """Every setting serving a real workspace still lacks, one line each naming the variable."""
+        problems = []
         if self.slack_bot_token is None:
-            raise ConfigError(
+            problems.append(
                 "SLACK_BOT_TOKEN is required to serve a Slack workspace (or run `numbot console`)"
             )
         if not self.socket_mode and self.slack_signing_secret is None:
-            raise ConfigError(
+            problems.append(
                 "SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)"
             )
         if not self.numbot_approvers:
-            raise ConfigError(
+            problems.append(
                 "NUMBOT_APPROVERS is required: without approvers no request could ever be approved"
             )
         if not self.numbot_approvals_channel:
-            raise ConfigError("NUMBOT_APPROVALS_CHANNEL is required: approval cards need a channel")
+            problems.append("NUMBOT_APPROVALS_CHANNEL is required: approval cards need a channel")
+        return problems
 
 
 def _check_prefix(name: str, value: SecretStr | None, prefix: str) -> None:

@@ -1,21 +1,38 @@
-"""`numbot doctor`: is the configuration complete, and what is numbot still working on (since when)?
+"""`numbot doctor`: is the configuration complete and working, and what is numbot still working on?
 
-It only reads: settings, and the database if it exists. Exit status 0 when nothing blocks serving, 1 when
+It lists every problem in one run: missing settings, a Slack token Slack refuses (`auth.test`), Sinch
+credentials Sinch refuses, a database that cannot be written. It shares those checks with `/readyz`, and
+its only write is the database check's heartbeat row. Exit status 0 when nothing blocks serving, 1 when
 something does, so it fits a deploy check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from bot.config import ConfigError, Settings
+from bot.config import Settings
+from bot.readiness import (
+    DATABASE,
+    PROBE_SINCH,
+    SINCH,
+    SLACK,
+    SLACK_APP,
+    Probe,
+    database_check,
+    database_unavailable,
+    sinch_check,
+    slack_token_checks,
+)
+from bot.runtime import sinch_client
 from bot.scheduler import LEASE_NAME
 from bot.services import utc_now
 from bot.watching.callbacks import accepted_secrets, callback_url
 from storage import events, leases, outbox, requests, watches
-from storage.db import Store
+from storage.db import Store, StoreUnavailableError, path_problem
 from storage.request_types import RequestState
 
 Print = Callable[[str], None]
@@ -32,35 +49,67 @@ class Check:
         mark = "ok  " if self.ok else ("FAIL" if self.blocking else "warn")
         return f"[{mark}] {self.label}: {self.detail}"
 
+    @classmethod
+    def of(cls, probe: Probe) -> Check:
+        return cls(probe.ok, PROBE_LABELS[probe.name], probe.detail)
+
+
+PROBE_LABELS = {
+    DATABASE: "Database",
+    SINCH: "Sinch access",
+    SLACK: "Slack token",
+    SLACK_APP: "Slack app token",
+}
+
 
 def doctor(settings: Settings, *, out: Print = print, now: datetime | None = None) -> int:
     moment = now or utc_now()
-    checks = config_checks(settings)
+    with _opened(settings.numbot_database) as opened:
+        checks = [*config_checks(settings), *service_checks(settings)]
+        if isinstance(opened, Store):
+            checks.append(Check.of(database_check(opened, moment)))
+            checks.append(callback_secret_check(opened, settings, moment))
+            work = pending_work(opened, moment)
+        else:
+            checks.append(opened)
+            work = ["none recorded: no database to read"]
     out("Configuration")
     for check in checks:
         out("  " + check.line())
     out("Pending work")
-    if settings.numbot_database.exists():
-        store = Store(settings.numbot_database)
-        try:
-            checks.append(callback_secret_check(store, settings, moment))
-            out("  " + checks[-1].line())
-            for line in pending_work(store, moment):
-                out("  " + line)
-        finally:
-            store.close_all()
-    else:
-        out(f"  database {settings.numbot_database} does not exist yet (created on first start)")
+    for line in work:
+        out("  " + line)
     return 1 if any(not check.ok and check.blocking for check in checks) else 0
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[Store | Check]:
+    """The database if it exists and opens; otherwise the check saying why there is none."""
+    if not path.exists():
+        problem = path_problem(path)
+        yield (
+            Check(False, "Database", database_unavailable(StoreUnavailableError(path, problem)))
+            if problem
+            else Check(True, "Database", f"{path} does not exist yet (created on first start)")
+        )
+        return
+    try:
+        store = Store(path)
+    except StoreUnavailableError as error:
+        yield Check(False, "Database", database_unavailable(error))
+        return
+    try:
+        yield store
+    finally:
+        store.close_all()
 
 
 def config_checks(settings: Settings) -> list[Check]:
     """Pure: one line per thing `numbot serve` needs, each naming the variable to set."""
-    try:
-        settings.check_ready_to_serve()
-        ready = Check(True, "Slack", "Socket Mode" if settings.socket_mode else "HTTP mode (signed requests)")
-    except ConfigError as error:
-        ready = Check(False, "Slack", str(error))
+    problems = settings.serve_problems()
+    ready = [Check(False, "Slack", problem) for problem in problems] or [
+        Check(True, "Slack", "Socket Mode" if settings.socket_mode else "HTTP mode (signed requests)")
+    ]
     sinch = (
         Check(True, "Sinch", "SANDBOX: simulated, no real numbers or money", blocking=False)
         if settings.uses_sinch_sandbox
@@ -68,7 +117,7 @@ def config_checks(settings: Settings) -> list[Check]:
     )
     url = callback_url(settings)
     return [
-        ready,
+        *ready,
         sinch,
         Check(
             settings.numbot_notifications_channel is not None,
@@ -84,6 +133,15 @@ def config_checks(settings: Settings) -> list[Check]:
             blocking=False,
         ),
     ]
+
+
+def service_checks(settings: Settings) -> list[Check]:
+    """Ask Slack whether it accepts the token, and the configured Sinch whether it accepts the keys."""
+    checks = [Check.of(check()) for check in slack_token_checks(settings)]
+    if not settings.uses_sinch_sandbox:
+        with sinch_client(settings, **PROBE_SINCH) as sinch:
+            checks.append(Check.of(sinch_check(sinch)))
+    return checks
 
 
 def callback_secret_check(store: Store, settings: Settings, now: datetime) -> Check:

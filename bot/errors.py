@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import section, to_dicts, with_sandbox_note
+from bot.blockkit.text import escape
 from bot.sinch.errors import SinchError
 
 if TYPE_CHECKING:
@@ -31,14 +32,18 @@ class UsageError(Exception):
 
 
 def describe(error: Exception) -> str:
-    """The sentence a user sees for an error; a reference code ties unexpected ones to the log."""
+    """The sentence a user sees for an error (mrkdwn); a reference code ties unexpected ones to the log.
+
+    Usage errors quote what the user typed and Sinch errors what Sinch said: both are escaped. A
+    UserFacingError is the bot's own mrkdwn (it may mention approvers), so its raiser escapes what it quotes.
+    """
     if isinstance(error, UsageError):
         usage = f"\nUsage: `{_full_usage(error.usage)}`" if error.usage else ""
-        return f":warning: {error}{usage}"
+        return f":warning: {escape(str(error))}{usage}"
     if isinstance(error, UserFacingError):
         return f":no_entry: {error}"
     if isinstance(error, SinchError):
-        return f":x: {error}"
+        return f":x: {escape(str(error))}"
     reference = secrets.token_hex(3)
     log.error("unexpected error (ref %s)", reference, exc_info=error)
     return (

@@ -13,7 +13,11 @@ message listing them all, and every one of them is marked sent with the digest's
 from __future__ import annotations
 
 import logging
+import secrets
+import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -43,6 +47,11 @@ _MEMBERSHIP_ERRORS = {"not_in_channel", "channel_not_found", "is_archived"}
 _MEMBERSHIP_RETRY = timedelta(minutes=5)
 _MAX_BACKOFF = timedelta(minutes=10)
 _IDLE_WAIT_SECONDS = 1.0
+# How long a claim keeps other processes off the rows being sent. The sender renews it while its Slack call
+# runs, so a slow call is never sent again by another process; a killed process stops renewing, and its
+# unsent rows (and the rest of their channel) wait at most this long for another process.
+CLAIM_TTL = timedelta(seconds=20)
+_CLAIM_RENEW_SECONDS = 5.0
 # Lines per digest: readable at a glance, and far inside Slack's 50 blocks of 3000 characters.
 DIGEST_LIMIT = 100
 
@@ -65,6 +74,7 @@ class Notifier:
         self._thread: threading.Thread | None = None
         self._deliver_lock = threading.Lock()
         self._warned_channels: set[str] = set()
+        self.owner = f"{socket.gethostname()}:{secrets.token_hex(4)}"
 
     def post(self, message: OutboxMessage) -> int:
         """Queue a message (durably) and wake the delivery thread; returns the outbox id.
@@ -110,12 +120,16 @@ class Notifier:
                     continue  # went out in a digest earlier in this pass
                 if row.channel in report.channels_blocked:
                     continue  # keep per-channel order: nothing overtakes a message that is waiting
+                batch = outbox.digest_batch(self._store, row, self._clock(), DIGEST_LIMIT)
+                if not self._claim(batch):
+                    # Another process is sending (or has sent) it; what follows in the channel waits for it.
+                    report.channels_blocked.add(row.channel)
+                    continue
                 if outbox.has_newer_edit(self._store, row):
                     # An edit with a newer pending edit of the same message would only flash stale state.
                     outbox.mark_sent(self._store, row.id, row.update_ts or "", self._clock())
                     report.superseded += 1
                     continue
-                batch = outbox.digest_batch(self._store, row, self._clock(), DIGEST_LIMIT)
                 if self._send(batch):
                     report.sent += len(batch)
                     delivered.update(message.id for message in batch)
@@ -124,10 +138,15 @@ class Notifier:
                     report.channels_blocked.add(row.channel)
         return report
 
+    def _claim(self, batch: list[OutboxRow]) -> bool:
+        ids = [row.id for row in batch]
+        return outbox.claim(self._store, ids, self.owner, self._clock(), CLAIM_TTL)
+
     def _send(self, batch: list[OutboxRow]) -> bool:
         ids = [row.id for row in batch]
         try:
-            ts = self._call_slack(batch[0] if len(batch) == 1 else digest(batch))
+            with self._claim_held(ids):
+                ts = self._call_slack(batch[0] if len(batch) == 1 else digest(batch))
         except SlackApiError as exc:
             self._defer(batch[0], ids, exc)
             return False
@@ -136,6 +155,26 @@ class Notifier:
             return False
         outbox.mark_all_sent(self._store, ids, ts, self._clock())
         return True
+
+    @contextmanager
+    def _claim_held(self, ids: list[int]) -> Iterator[None]:
+        """Keep renewing the claim on `ids` until the block ends (the Slack call may outlast CLAIM_TTL)."""
+        finished = threading.Event()
+
+        def renew() -> None:
+            try:
+                while not finished.wait(_CLAIM_RENEW_SECONDS):
+                    outbox.renew_claim(self._store, ids, self.owner, self._clock() + CLAIM_TTL)
+            finally:
+                self._store.close()  # this thread's connection, if it opened one
+
+        renewer = threading.Thread(target=renew, name="outbox-claim", daemon=True)
+        renewer.start()
+        try:
+            yield
+        finally:
+            finished.set()
+            renewer.join()
 
     def _call_slack(self, row: OutboxRow) -> str:
         if row.update_of is not None:

@@ -10,22 +10,37 @@ import logging
 import signal
 import threading
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 
+from bot import redaction
 from bot.app import create_app
 from bot.approvals.directory import ApproverDirectory
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.notify import Notifier
+from bot.readiness import (
+    PROBE_SINCH,
+    Cached,
+    Probe,
+    Prober,
+    SinchOptions,
+    bot_token,
+    database_check,
+    probe_slack_client,
+    run_checks,
+    sinch_check,
+    slack_check,
+    slack_token_checks,
+)
 from bot.scheduler import PROCESS_EVENTS, Scheduler
-from bot.server import SINCH_CALLBACKS_PATH, create_wsgi
+from bot.server import LARGEST_BODY_BYTES, SINCH_CALLBACKS_PATH, create_wsgi
 from bot.services import Clock, Services, utc_now
 from bot.sinch import BasicAuth, OAuth2ClientCredentials, SinchClient
 from bot.sinch.auth import Auth
-from bot.watching.callbacks import CallbackReceiver, callback_url, ensure_callback_secret
+from bot.watching.callbacks import CallbackReceiver, accepted_secrets, callback_url, ensure_callback_secret
 from commands.after_approval import AFTER_APPROVAL
 from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
 from serving import BackgroundServer
@@ -53,21 +68,25 @@ class Runtime:
         self.http: BackgroundServer | None = None
         self._socket_handler: SocketModeHandler | None = None
         self._wsgi: WSGIApplication = create_wsgi(None)
+        self._probe_sinch: SinchClient | None = None
+        self._ready_checks: list[Prober] = []
 
     def start(self) -> Runtime:
         settings = self.settings
+        redaction.register_settings(settings)
         store = Store(settings.numbot_database)
+        redaction.register(*accepted_secrets(store, settings, self._clock()))
         # Bound (not yet serving) first: the embedded sandbox needs the callback URL before it starts.
         self.http = BackgroundServer(
             self._serve,
             host=settings.numbot_http_host,
             port=settings.numbot_http_port,
+            max_request_body_size=LARGEST_BODY_BYTES,
         )
-        sinch = self._sinch_client(store)
-        slack = WebClient(
-            token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
-            base_url=settings.slack_api_url,
-        )
+        self._start_sandbox(store)
+        sinch = self._sinch_client()
+        token = bot_token(settings)
+        slack = WebClient(token=token, base_url=settings.slack_api_url)
         notifier = Notifier(store, slack, self._clock)
         directory = ApproverDirectory(slack, settings.numbot_approvers, settings.numbot_admins)
         self.services = Services(
@@ -77,13 +96,18 @@ class Runtime:
         notifier.start()
         self.scheduler = Scheduler(self.services)
         self.scheduler.start()
+        self._ready_checks = self._readiness_checks(store, token)
         receiver = CallbackReceiver(
             store, settings, self._clock, on_stored=lambda: self.scheduler.wake(PROCESS_EVENTS)
         )
         self._wsgi = create_wsgi(
             None if settings.socket_mode else self.app,
+            signing_secret=(
+                settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+            ),
             routes={SINCH_CALLBACKS_PATH: receiver},
             health=self._health,
+            ready=self.readiness,
         )
         self.http.start()
         if settings.socket_mode:
@@ -92,35 +116,37 @@ class Runtime:
             log.warning("SANDBOX: Sinch is simulated; no real numbers are rented and no money is spent")
         return self
 
-    def _sinch_client(self, store: Store) -> SinchClient:
-        settings = self.settings
-        if settings.uses_sinch_sandbox:
-            sandbox = self._sandbox = start_sandbox(
+    def _start_sandbox(self, store: Store) -> None:
+        if self.settings.uses_sinch_sandbox:
+            self._sandbox = start_sandbox(
                 SandboxConfig(
                     seed=self._sandbox_seed,
                     default_callback_url=self._own_callback_url(),
-                    callback_hmac_secret=ensure_callback_secret(store, settings, self._clock()),
+                    callback_hmac_secret=ensure_callback_secret(store, self.settings, self._clock()),
                 )
             )
-            return SinchClient(
-                SANDBOX_PROJECT,
-                BasicAuth("sandbox", "sandbox"),
-                numbers_url=sandbox.url,
-                imported_url=sandbox.imported_url,
-            )
-        assert settings.sinch_project_id and settings.sinch_key_id and settings.sinch_key_secret
-        secret = settings.sinch_key_secret.get_secret_value()
-        auth: Auth = (
-            OAuth2ClientCredentials(settings.sinch_key_id, secret, token_url=settings.sinch_auth_url)
-            if settings.sinch_auth_mode == "oauth"
-            else BasicAuth(settings.sinch_key_id, secret)
-        )
+
+    def _sinch_client(self, **options: Unpack[SinchOptions]) -> SinchClient:
+        sandbox = self._sandbox
+        if sandbox is None:
+            return sinch_client(self.settings, **options)
         return SinchClient(
-            settings.sinch_project_id,
-            auth,
-            numbers_url=settings.sinch_numbers_url,
-            imported_url=settings.sinch_imported_url,
+            SANDBOX_PROJECT,
+            BasicAuth("sandbox", "sandbox"),
+            numbers_url=sandbox.url,
+            imported_url=sandbox.imported_url,
+            **options,
         )
+
+    def _readiness_checks(self, store: Store, token: str | None) -> list[Prober]:
+        # Clients of their own: a probe must fail fast, not wait out the retries real work deserves.
+        probe_sinch = self._probe_sinch = self._sinch_client(**PROBE_SINCH)
+        probe_slack = probe_slack_client(token, self.settings.slack_api_url)
+        return [
+            lambda: database_check(store, self._clock()),
+            Cached(lambda: sinch_check(probe_sinch)),
+            Cached(lambda: slack_check(probe_slack)),
+        ]
 
     def _serve(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         # Late-bound: the socket is bound before the app exists, and requests only arrive after start().
@@ -138,6 +164,10 @@ class Runtime:
 
     def _health(self) -> dict[str, object]:
         return {"sandbox": self.settings.uses_sinch_sandbox, "socket_mode": self.settings.socket_mode}
+
+    def readiness(self) -> list[Probe]:
+        """What `/readyz` answers: the database takes writes, Sinch answers, Slack accepts the token."""
+        return run_checks(self._ready_checks)
 
     @property
     def url(self) -> str:
@@ -159,6 +189,8 @@ class Runtime:
         self.scheduler.stop()
         self.services.notifier.stop()
         self.services.sinch.close()
+        if self._probe_sinch is not None:
+            self._probe_sinch.close()
         if self._sandbox is not None:
             self._sandbox.stop()
         self.services.store.close_all()
@@ -172,14 +204,40 @@ class Runtime:
         self.stop()
 
 
+def sinch_client(settings: Settings, **options: Unpack[SinchOptions]) -> SinchClient:
+    """A client for the configured Sinch project (not the sandbox)."""
+    assert settings.sinch_project_id and settings.sinch_key_id and settings.sinch_key_secret
+    secret = settings.sinch_key_secret.get_secret_value()
+    auth: Auth = (
+        OAuth2ClientCredentials(settings.sinch_key_id, secret, token_url=settings.sinch_auth_url)
+        if settings.sinch_auth_mode == "oauth"
+        else BasicAuth(settings.sinch_key_id, secret)
+    )
+    return SinchClient(
+        settings.sinch_project_id,
+        auth,
+        numbers_url=settings.sinch_numbers_url,
+        imported_url=settings.sinch_imported_url,
+        **options,
+    )
+
+
 def serve(settings: Settings) -> None:
-    """`numbot serve`: run until Ctrl-C or SIGTERM (what process managers send), then stop cleanly."""
+    """`numbot serve`: run until Ctrl-C or SIGTERM (what process managers send), then stop cleanly.
+
+    A token Slack refuses, or a Slack it cannot reach, stops it before anything starts (ConfigError):
+    Bolt and Socket Mode would otherwise fail later with a traceback.
+    """
     settings.check_ready_to_serve()
+    for check in slack_token_checks(settings):
+        probe = check()
+        if not probe.ok:
+            raise ConfigError(probe.detail)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda signum, frame: stopped.set())
     with Runtime(settings) as runtime:
         mode = "Socket Mode" if settings.socket_mode else f"HTTP on {runtime.url}/slack/events"
-        log.info("numbot serving (%s); health at %s/healthz", mode, runtime.url)
+        log.info("numbot serving (%s); health at %s/healthz and %s/readyz", mode, runtime.url, runtime.url)
         stopped.wait()
         log.info("stopping: finishing in-flight work, pending notifications stay queued in the database")

@@ -18,7 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import approvals
 from bot.services import Services
-from bot.watching import watcher
+from bot.watching import callbacks, watcher
 from storage import leases
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,12 @@ class Job:
     run: Callable[[Services], object]
 
 
+def _forget_expired_secret(services: Services) -> bool:
+    return callbacks.forget_expired_secret(services.store, services.clock())
+
+
 PROCESS_EVENTS = "process-events"
+FORGET_EXPIRED_SECRET = "forget-expired-secret"  # noqa: S105 - a job's name, not a secret
 
 JOBS: tuple[Job, ...] = (
     Job("expire-requests", 15.0, approvals.expire_due),
@@ -43,6 +48,7 @@ JOBS: tuple[Job, ...] = (
     Job(PROCESS_EVENTS, 2.0, watcher.process_events),
     Job("poll-provisioning", 5.0, watcher.poll_once),
     Job("reconcile-executing", 30.0, watcher.reconcile_executing),
+    Job(FORGET_EXPIRED_SECRET, 60.0, _forget_expired_secret),
 )
 
 

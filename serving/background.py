@@ -21,8 +21,15 @@ class BackgroundServer:
     """A waitress server running on its own thread until `stop()` (or the end of a `with` block)."""
 
     def __init__(
-        self, app: WSGIApplication, host: str = "127.0.0.1", port: int = 0, threads: int = 8
+        self,
+        app: WSGIApplication,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        threads: int = 8,
+        max_request_body_size: int = 1024**3,
     ) -> None:
+        """`max_request_body_size`: larger bodies get 413 as soon as their size is known (from Content-Length,
+        or while a chunked one arrives), before the app runs; waitress' default is 1 GiB."""
         # Bound here first: if the port is taken, nothing else (waitress' worker threads, its wake-up pipe)
         # has been created yet that would leak.
         listener = _bind(host, port)
@@ -35,6 +42,8 @@ class BackgroundServer:
                 backlog=1024,
                 connection_limit=1000,
                 channel_timeout=30,
+                # waitress refuses at this size, not above it.
+                max_request_body_size=max_request_body_size + 1,
                 ident="numbot",
             )
         except BaseException:

@@ -7,6 +7,7 @@ shared freely between Bolt listeners, the HTTP server's workers and the schedule
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -30,6 +31,15 @@ class StoreClosedError(RuntimeError):
     """The store was shut down; no new connection is handed out."""
 
 
+class StoreUnavailableError(Exception):
+    """The database file cannot be opened or written; `reason` says why, in words an operator can act on."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 class Store:
     """A SQLite database file shared by all threads, each with its own connection."""
 
@@ -38,9 +48,14 @@ class Store:
         self._busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._closed = threading.Event()
-        with self.transaction() as db:
-            # Inside BEGIN IMMEDIATE, two processes opening a fresh file cannot both run a migration.
-            MIGRATIONS.apply(db)
+        try:
+            _create_private(self.path)
+            with self.transaction() as db:
+                # Inside BEGIN IMMEDIATE, two processes opening a fresh file cannot both run a migration.
+                MIGRATIONS.apply(db)
+        except (OSError, sqlite3.Error) as error:
+            self.close()
+            raise StoreUnavailableError(self.path, path_problem(self.path) or str(error)) from error
 
     @property
     def db(self) -> Database:
@@ -136,6 +151,35 @@ class Store:
         return Database(conn, execute_plugins=False)
 
 
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only, before SQLite creates it with the umask's mode.
+
+    It holds callback secrets and everyone's requests. SQLite gives the -wal and -shm files the mode of the
+    database file, so they are private too. An existing file keeps the mode its operator gave it.
+    """
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+
+
+def path_problem(path: Path) -> str | None:
+    """Why SQLite cannot create or write a database at `path`, when the filesystem shows it; else None.
+
+    SQLite itself only says "unable to open database file", which names neither the file nor the cause.
+    """
+    directory = path.absolute().parent
+    for ancestor in [*reversed(directory.parents), directory]:
+        if not ancestor.exists():
+            return f"directory {ancestor} does not exist"
+        if not ancestor.is_dir():
+            return f"{ancestor} is not a directory"
+    if path.is_dir():
+        return f"{path} is a directory"
+    if not os.access(directory, os.W_OK):
+        return f"directory {directory} is read-only"
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"{path} is read-only"
+    return None
+
+
 def to_iso(moment: datetime) -> str:
     """UTC, fixed width: stored times compare correctly as plain strings in SQL."""
     if moment.utcoffset() is None:
@@ -205,6 +249,25 @@ def m002_callback_secret(db: Database) -> None:
 def m003_outbox_channel_order(db: Database) -> None:
     # Serves the per-channel first-in-first-out check of `outbox.due`.
     db.execute("CREATE INDEX outbox_pending_channel ON outbox (channel, id) WHERE status = 'pending'")
+
+
+@MIGRATIONS()
+def m004_outbox_claims(db: Database) -> None:
+    # A process claims the rows it is about to send, so a second process never sends them too.
+    db.execute("ALTER TABLE outbox ADD COLUMN claimed_by TEXT")
+    db.execute("ALTER TABLE outbox ADD COLUMN claim_expires_at TEXT")
+
+
+@MIGRATIONS()
+def m005_heartbeat(db: Database) -> None:
+    # One row every process rewrites to prove the database still takes writes (see storage.heartbeat).
+    db.execute(
+        """CREATE TABLE heartbeat (
+               id INTEGER PRIMARY KEY CHECK (id = 1),
+               owner TEXT NOT NULL,
+               at TEXT NOT NULL
+           )"""
+    )
 
 
 _INITIAL_SCHEMA = """

@@ -124,6 +124,15 @@ def save_callback_secret(store: Store, secret: str, now: datetime, *, replaces: 
     )
 
 
+def forget_previous_callback_secret(store: Store, rotated_before: datetime) -> bool:
+    """Delete the replaced secret of a rotation made before `rotated_before`; True if one was deleted."""
+    cursor = store.db.execute(
+        "UPDATE callback_secret SET previous = NULL WHERE previous IS NOT NULL AND rotated_at <= ?",
+        [to_iso(rotated_before)],
+    )
+    return cursor.rowcount == 1
+
+
 def _event(row: dict[str, Any]) -> StoredEvent:
     return StoredEvent(
         event_id=row["event_id"],

@@ -2,6 +2,10 @@
 
 A message may depend on another one: a thread reply needs its parent's `ts` (`parent_id`), an edit needs
 the `ts` of the message it replaces (`update_of`). Such rows are not due until that message is sent.
+
+Several processes may deliver from one database. A process `claim`s the rows it is about to send in one
+conditional UPDATE; a live claim hides the row, and every later row of its channel, from everyone else until
+the row is marked sent or deferred (which ends the claim) or the claim expires (its process died).
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
+
+from sqlite_utils import Database
 
 from storage.db import (
     JsonDict,
@@ -106,19 +112,21 @@ def due(store: Store, now: datetime, limit: int = 100) -> list[OutboxRow]:
     A channel is first in, first out: while an earlier message of the channel waits for its retry (a 429's
     Retry-After, a server error's backoff), later ones wait behind it. Nothing overtakes it (an older edit
     must never land after a newer one), and a rate-limited channel is not hit again before Slack allows.
+    A message another process has claimed (it is being sent) holds its channel back the same way.
     """
     rows = store.db.query(
         _SELECT_ROWS  # noqa: S608 - constant SQL; the values travel as parameters
         + """WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+               AND (o.claim_expires_at IS NULL OR o.claim_expires_at <= ?)
                AND (o.parent_id IS NULL OR parent.status = 'sent')
                AND (o.update_of IS NULL OR target.status = 'sent')
                AND NOT EXISTS (
                    SELECT 1 FROM outbox AS earlier
-                   WHERE earlier.channel = o.channel AND earlier.status = 'pending'
-                     AND earlier.id < o.id AND earlier.next_attempt_at > ?)
+                   WHERE earlier.channel = o.channel AND earlier.status = 'pending' AND earlier.id < o.id
+                     AND (earlier.next_attempt_at > ? OR earlier.claim_expires_at > ?))
              ORDER BY o.id
              LIMIT ?""",
-        [to_iso(now), to_iso(now), limit],
+        [to_iso(now), to_iso(now), to_iso(now), to_iso(now), limit],
     )
     return [_row(row) for row in rows]
 
@@ -126,6 +134,48 @@ def due(store: Store, now: datetime, limit: int = 100) -> list[OutboxRow]:
 def get_message(store: Store, outbox_id: int) -> OutboxRow | None:
     rows = list(store.db.query(_SELECT_ROWS + "WHERE o.id = ?", [outbox_id]))
     return _row(rows[0]) if rows else None
+
+
+class _ClaimContendedError(Exception):
+    """Another process holds (or has finished) one of the rows: the whole claim is rolled back."""
+
+
+def claim(store: Store, outbox_ids: Sequence[int], owner: str, now: datetime, ttl: timedelta) -> bool:
+    """Take every one of these pending rows for `owner` until `now + ttl`, or none of them; True if taken.
+
+    One conditional UPDATE decides: a row that is sent, or claimed by a live claim, is not taken, and then
+    nothing is. A claim whose process died expires, and the rows become deliverable again.
+    """
+    if not outbox_ids:
+        return False
+    try:
+        with store.transaction() as db:
+            if _claim_rows(db, outbox_ids, owner, now, ttl) != len(outbox_ids):
+                raise _ClaimContendedError
+    except _ClaimContendedError:
+        return False
+    return True
+
+
+def _claim_rows(db: Database, outbox_ids: Sequence[int], owner: str, now: datetime, ttl: timedelta) -> int:
+    cursor = db.execute(
+        f"""UPDATE outbox SET claimed_by = ?, claim_expires_at = ?
+            WHERE id IN {in_clause(tuple(map(str, outbox_ids)))} AND status = 'pending'
+              AND (claim_expires_at IS NULL OR claim_expires_at <= ?)""",  # noqa: S608
+        [owner, to_iso(now + ttl), *outbox_ids, to_iso(now)],
+    )
+    return cursor.rowcount
+
+
+def renew_claim(store: Store, outbox_ids: Sequence[int], owner: str, expires_at: datetime) -> int:
+    """Extend `owner`'s live claim on these rows while it is still sending them; returns how many."""
+    cursor = store.db.execute(
+        f"""UPDATE outbox SET claim_expires_at = ?
+            WHERE id IN {in_clause(tuple(map(str, outbox_ids)))} AND status = 'pending'
+              AND claimed_by = ?""",  # noqa: S608 - placeholders only
+        [to_iso(expires_at), *outbox_ids, owner],
+    )
+    return cursor.rowcount
 
 
 def mark_sent(store: Store, outbox_id: int, ts: str, now: datetime) -> bool:
@@ -138,7 +188,8 @@ def mark_all_sent(store: Store, outbox_ids: Sequence[int], ts: str, now: datetim
     if not outbox_ids:
         return 0
     cursor = store.db.execute(
-        f"""UPDATE outbox SET status = 'sent', sent_ts = ?, sent_at = ?
+        f"""UPDATE outbox SET status = 'sent', sent_ts = ?, sent_at = ?, claimed_by = NULL,
+                claim_expires_at = NULL
             WHERE id IN {in_clause(tuple(map(str, outbox_ids)))} AND status = 'pending'""",  # noqa: S608
         [ts, to_iso(now), *outbox_ids],
     )
@@ -155,7 +206,8 @@ def defer_all(store: Store, outbox_ids: Sequence[int], until: datetime, error: s
     if not outbox_ids:
         return 0
     cursor = store.db.execute(
-        f"""UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+        f"""UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
+                claimed_by = NULL, claim_expires_at = NULL
             WHERE id IN {in_clause(tuple(map(str, outbox_ids)))} AND status = 'pending'""",  # noqa: S608
         [to_iso(until), error, *outbox_ids],
     )
@@ -172,10 +224,11 @@ def digest_batch(store: Store, lead: OutboxRow, now: datetime, limit: int) -> li
     rows = store.db.query(
         _SELECT_ROWS
         + """WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND o.channel = ? AND o.digest_key = ?
+               AND (o.claim_expires_at IS NULL OR o.claim_expires_at <= ?)
                AND o.parent_id IS NULL AND o.thread_ts IS NULL AND o.update_of IS NULL
              ORDER BY o.id
              LIMIT ?""",
-        [to_iso(now), lead.channel, lead.digest_key, limit],
+        [to_iso(now), lead.channel, lead.digest_key, to_iso(now), limit],
     )
     batch = [_row(row) for row in rows]
     return batch if any(row.id == lead.id for row in batch) else [lead]

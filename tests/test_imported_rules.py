@@ -70,6 +70,13 @@ def test_adding_a_campaign_keeps_the_linked_plan() -> None:
     assert planned.update.to_wire() == {"smsConfiguration": {"servicePlanId": "P1", "campaignId": "C1"}}
 
 
+def test_a_campaign_only_change_does_not_show_the_unchanged_plan() -> None:
+    added = plan_update(number(plan="P1"), WantedUpdate(campaign_id="C1"), USAGE)
+    assert added.fields == [("Number", "+12062345678"), ("Campaign", "none → `C1`")]
+    removed = plan_update(number(plan="P1", campaign="C1"), WantedUpdate(unlink_campaign=True), USAGE)
+    assert removed.fields == [("Number", "+12062345678"), ("Campaign", "`C1` → none")]
+
+
 @pytest.mark.parametrize(
     ("current", "wanted", "message"),
     [

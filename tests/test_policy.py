@@ -28,8 +28,18 @@ T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
     [
         ("U_ALICE", "U_BOB", True, "You may decide on this request."),
         ("U_ALICE", "U_ADA", True, "You may decide on this request."),
-        ("U_BOB", "U_BOB", False, "You requested this yourself; another approver must decide."),
-        ("U_ADA", "U_ADA", False, "You requested this yourself; another approver must decide."),
+        (
+            "U_BOB",
+            "U_BOB",
+            False,
+            "You requested this yourself; another approver must decide: ask one of <@U_ADA>, <@U_CAROL>.",
+        ),
+        (
+            "U_ADA",
+            "U_ADA",
+            False,
+            "You requested this yourself; another approver must decide: ask one of <@U_BOB>, <@U_CAROL>.",
+        ),
         ("U_ALICE", "U_DAVE", False, "Only approvers can decide: ask one of <@U_ADA>, <@U_BOB>, <@U_CAROL>."),
         ("U_BOB", "U_DAVE", False, "Only approvers can decide: ask one of <@U_ADA>, <@U_CAROL>."),
     ],
@@ -44,7 +54,23 @@ def test_may_approve_says_when_nobody_can_decide() -> None:
     verdict = may_approve(ApprovalRules(frozenset(), frozenset()), "U_ALICE", "U_DAVE")
 
     assert not verdict.allowed
-    assert verdict.reason == "Only approvers can decide, and none is configured: ask an admin."
+    assert verdict.reason == (
+        "Only approvers can decide, and none is configured: "
+        "ask whoever runs numbot to add approvers (NUMBOT_APPROVERS)."
+    )
+
+
+def test_may_approve_names_the_requester_when_they_are_the_only_approver() -> None:
+    rules = ApprovalRules(approvers=frozenset({"U_BOB"}), admins=frozenset())
+
+    by_someone_else = may_approve(rules, "U_BOB", "U_DAVE")
+    by_the_requester = may_approve(rules, "U_BOB", "U_BOB")
+
+    only_bob = "the only approver is <@U_BOB>, who made this request; ask whoever runs numbot to add"
+    assert by_someone_else.reason.startswith("Only approvers can decide, and another approver must: ")
+    assert by_the_requester.reason.startswith("You requested this yourself; another approver must decide: ")
+    assert only_bob in by_someone_else.reason and only_bob in by_the_requester.reason
+    assert "none is configured" not in by_someone_else.reason
 
 
 def test_may_approve_names_a_few_approvers_and_counts_the_rest() -> None:

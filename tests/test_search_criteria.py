@@ -128,7 +128,7 @@ def test_a_type_the_region_does_not_sell_is_refused_with_what_it_sells() -> None
         ("US LOCAL --ends", "`--ends` needs digits to look for"),
         ("US LOCAL 12a", "The pattern `12a` must be digits"),
         ("US LOCAL +1206 --ends", "A pattern with `+` is the start of a number"),
-        ("US LOCAL 1234567890123456", "longer than a phone number"),
+        ("US LOCAL 1234567890123456", "has 16 digits, more than a phone number (15 digits)"),
         ("US LOCAL --limit 0", "`--limit` must be between 1 and 100, not 0"),
         ("US LOCAL --limit ten", "`--limit` takes a whole number, not `ten`"),
         ("US LOCAL --lmit 5", "Unknown option `--lmit`. Did you mean `--limit`?"),
@@ -229,3 +229,22 @@ def test_no_results_suggest_the_country_code_when_it_is_missing_from_the_start()
 
     assert text.startswith("No US LOCAL numbers starting with 206 are available right now.")
     assert text.endswith("A number starts with its country code: try `+1206`.")
+
+
+def test_no_results_for_another_country_code_say_so_instead_of_adding_a_second_one() -> None:
+    criteria = Criteria(
+        "US", NumberType.LOCAL, NumberPattern(pattern="+4420", search_pattern=SearchPattern.START)
+    )
+
+    text, _ = results_message(SearchQuery(criteria), [], sandbox=False)
+
+    assert "+1+4420" not in text
+    assert text.endswith("`+4420` starts with another country code than US's (+1).")
+
+
+@pytest.mark.parametrize("pattern", ["1" * 3000, "x" * 3000])
+def test_a_huge_pattern_is_refused_with_its_reason_in_a_short_message(pattern: str) -> None:
+    error = refusal(f"US LOCAL {pattern}")
+
+    assert len(str(error)) < 200
+    assert "more than a phone number" in str(error) or "must be digits" in str(error)

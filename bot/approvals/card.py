@@ -2,6 +2,10 @@
 
 The card is re-rendered after every state change and replaces itself in place: buttons while pending, the
 outcome afterwards, so nobody can click a decision that was already made.
+
+A request's summary (title, fields, warnings) and a reject reason are stored as typed or as Sinch sent them
+and escaped here, once, when they become mrkdwn; an outcome's text is mrkdwn already (its builder escapes
+what it quotes), since it may hold the bot's own mentions and dates.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from bot.blockkit import ids
 from bot.blockkit.blocks import context, fields, header, mention, money, section, to_dicts, with_sandbox_note
 from bot.blockkit.dates import slack_date
 from bot.blockkit.metadata import RequestRef
+from bot.blockkit.text import escape
 from storage.request_types import RequestState
 from storage.requests import Request
 
@@ -38,18 +43,18 @@ def render_card(request: Request, *, now: datetime, sandbox: bool) -> tuple[str,
     blocks: list[Block] = [header(f"{request.id}: {title}")]
     pairs = [
         ("Requested by", mention(request.requester)),
-        *[(str(k), str(v)) for k, v in summary.get("fields", [])],
+        *[(escape(str(k)), escape(str(v))) for k, v in summary.get("fields", [])],
     ]
     if request.setup_cost is not None or request.monthly_cost is not None:
         pairs.append(("Setup", money(request.setup_cost, request.currency)))
         pairs.append(("Monthly", money(request.monthly_cost, request.currency)))
     blocks.extend(fields(pairs))
-    blocks.extend(section(f":warning: {warning}") for warning in summary.get("warnings", []))
+    blocks.extend(section(f":warning: {escape(str(warning))}") for warning in summary.get("warnings", []))
     blocks.append(section(status + _detail(request)))
     if request.state is RequestState.PENDING:
         blocks.append(_buttons(request))
         blocks.append(context(f"Expires {slack_date(request.expires_at)} · the requester cannot approve"))
-    text = f"{request.id} {title}: {request.state.value} (requested by {mention(request.requester)})"
+    text = f"{request.id} {escape(title)}: {request.state.value} (requested by {mention(request.requester)})"
     return text, to_dicts(with_sandbox_note(blocks, sandbox))
 
 
@@ -74,7 +79,7 @@ def render_outcome_reply(
 
 def _detail(request: Request) -> str:
     if request.state is RequestState.REJECTED and request.reason:
-        return f"\n>{request.reason}"
+        return f"\n>{escape(request.reason)}"
     if request.state is RequestState.FAILED and request.error:
         return f"\n{request.error}"
     if request.state is RequestState.DONE and request.result and request.result.get("text"):

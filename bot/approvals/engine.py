@@ -18,6 +18,8 @@ from pydantic import BaseModel, Field
 
 from bot.approvals import policy
 from bot.approvals.card import render_card, render_outcome_reply
+from bot.blockkit.blocks import mention
+from bot.blockkit.text import escape
 from bot.errors import UserFacingError
 from bot.services import Services
 from bot.sinch.errors import SinchError, Transport
@@ -44,7 +46,10 @@ class CardSummary(BaseModel):
 
 @dataclass(frozen=True)
 class Outcome:
-    """How an approved request ended: `text` is the sentence users read, `result` is kept on the request."""
+    """How an approved request ended: `text` is the sentence users read, `result` is kept on the request.
+
+    `text` is mrkdwn (it may mention people and show dates): its builder escapes every value it quotes.
+    """
 
     ok: bool
     text: str
@@ -100,7 +105,7 @@ def decide(
 ) -> Request:
     """Approve (and then run) or reject a pending request; UserFacingError explains any refusal."""
     request = load(services, request_id)
-    verdict = policy.may_approve(services.directory.rules(), request.requester, actor)
+    verdict = policy.may_approve(services.directory.rules_now(), request.requester, actor)
     if not verdict.allowed:
         raise UserFacingError(verdict.reason)
     if not approve:
@@ -108,7 +113,7 @@ def decide(
             rejected = _move(
                 services, request, {RequestState.PENDING}, RequestState.REJECTED, actor, reason=reason
             )
-            _reply(services, rejected)
+            _reply(services, rejected, f"Reason: {escape(reason)}" if reason else None)
         return rejected
     approved = _move(services, request, {RequestState.PENDING}, RequestState.APPROVED, actor, reason=reason)
     return _execute(services, approved)
@@ -144,7 +149,7 @@ def _execute(services: Services, approved: Request) -> Request:
         outcome = executor.execute(services, executing)
     except Transport as exc:
         if not exc.may_have_reached_server:
-            outcome = Outcome(False, f"Sinch could not be reached, so nothing was done: {exc}")
+            outcome = Outcome(False, f"Sinch could not be reached, so nothing was done: {escape(str(exc))}")
         else:
             checked = (
                 None
@@ -159,7 +164,7 @@ def _execute(services: Services, approved: Request) -> Request:
                 return executing
             outcome = checked
     except SinchError as exc:
-        outcome = Outcome(False, str(exc))
+        outcome = Outcome(False, escape(str(exc)))
     return finish(services, executing, outcome)
 
 
@@ -168,11 +173,11 @@ def settle_by_hand(services: Services, request_id: str, actor: str, *, ok: bool,
     rent-any whose answer was lost); nothing is sent to Sinch."""
     request = load(services, request_id)
     verdict = policy.may_settle(
-        services.directory.rules(), actor, request.state, request.updated_at, services.clock()
+        services.directory.rules_now(), actor, request.state, request.updated_at, services.clock()
     )
     if not verdict.allowed:
         raise UserFacingError(f"Request {request.id} cannot be settled by hand. {verdict.reason}")
-    text = f"Settled by <@{actor}> as {'done' if ok else 'failed'}: {note}"
+    text = f"Settled by {mention(actor)} as {'done' if ok else 'failed'}: {escape(note)}"
     settled = _finish(services, request, Outcome(ok, text, {"text": text} if ok else None), actor)
     if settled is None:
         raise UserFacingError(already_moved(_reload(services, request.id)))  # the reconciler got there first
@@ -180,7 +185,7 @@ def settle_by_hand(services: Services, request_id: str, actor: str, *, ok: bool,
 
 
 def _lost_answer(executing: Request, executor: Executor, error: Transport) -> str:
-    said = f"Sinch's answer was lost ({error}). Nothing will be done twice."
+    said = f"Sinch's answer was lost ({escape(str(error))}). Nothing will be done twice."
     if isinstance(executor.reconcile, SettledByHand):
         return f"{said} {settle_hint(executing, executor.reconcile)}"
     return said

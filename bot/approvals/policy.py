@@ -76,14 +76,30 @@ class Verdict:
 
 def may_approve(rules: ApprovalRules, requester: str, actor: str) -> Verdict:
     """Approve or reject: any approver or admin except the requester (four eyes)."""
+    others = rules.deciders - {requester}
+    ask = _ask(rules, others)
     if actor == requester:
-        return Verdict(False, "You requested this yourself; another approver must decide.")
+        return Verdict(False, f"You requested this yourself; another approver must decide: {ask}")
     if actor not in rules.deciders:
-        others = rules.deciders - {requester}
+        if not rules.deciders:
+            return Verdict(False, f"Only approvers can decide, and none is configured: {_ADD_APPROVERS}.")
         if not others:
-            return Verdict(False, "Only approvers can decide, and none is configured: ask an admin.")
-        return Verdict(False, f"Only approvers can decide: ask one of {_mentions(others)}.")
+            return Verdict(False, f"Only approvers can decide, and another approver must: {ask}")
+        return Verdict(False, f"Only approvers can decide: {ask}")
     return Verdict(True, "You may decide on this request.")
+
+
+_ADD_APPROVERS = "ask whoever runs numbot to add approvers (NUMBOT_APPROVERS)"
+
+
+def _ask(rules: ApprovalRules, others: frozenset[str]) -> str:
+    """Whom to ask, `others` being the deciders other than the requester."""
+    if others:
+        return f"ask one of {_mentions(others)}."
+    if rules.deciders:
+        # Only the requester: naming them says why someone is configured and still nobody can decide.
+        return f"the only approver is {_mentions(rules.deciders)}, who made this request; {_ADD_APPROVERS}."
+    return f"none is configured; {_ADD_APPROVERS}."
 
 
 def may_cancel(requester: str, actor: str) -> Verdict:

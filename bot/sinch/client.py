@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Literal, TypeVar
+from typing import Any, BinaryIO, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -21,6 +21,7 @@ from bot.sinch.errors import (
     FieldViolation,
     InvalidArgument,
     SinchError,
+    Unauthorized,
     error_from_response,
     transport_failure,
 )
@@ -34,19 +35,26 @@ from bot.sinch.models import (
     AvailableRegionsList,
     CallbackConfiguration,
     Capability,
+    CreateNumberOrderRequest,
     EmergencyAddress,
     EmergencyAddressRequest,
     ImportedNumber,
     ImportedNumbersPage,
     ImportNumber,
+    LookupNumberRequirementsRequest,
+    NumberOrder,
     NumberPattern,
+    NumberRequirements,
     NumberType,
+    Registration,
     RentAnyRequest,
     RentRequest,
     SinchModel,
     UpdateActiveNumber,
     UpdateImportedNumber,
+    UpdateRegistrationRequest,
 )
+from bot.sinch.multipart import MultipartUpload
 from bot.sinch.pagination import Page, Pages
 from bot.sinch.phone import normalize_e164, phone_path_segment
 from bot.sinch.retry import RetryPolicy, call_with_retries
@@ -279,7 +287,85 @@ class SinchClient:
         """Set the HMAC secret Sinch signs Imported Numbers callbacks with (separate from the Numbers one)."""
         return self._update_callback_config(f"{self._imported}/callbackConfiguration", hmac_secret)
 
+    # Number orders (KYC)
+
+    def lookup_number_requirements(self, region_code: str, number_type: NumberType) -> NumberRequirements:
+        """What registration data and documents an order of this region and type needs (a POST that only
+        reads, so it is retried like a GET)."""
+        body = LookupNumberRequirementsRequest(region_code=region_code, number_type=number_type)
+        url = f"{self._numbers}/numberOrders:lookupNumberRequirements"
+        return self._send(NumberRequirements, "POST", url, body=body, idempotent=True)
+
+    def create_number_order(self, request: CreateNumberOrderRequest) -> NumberOrder:
+        """Reserve numbers until the order's `expire_time`. Never retried once sent: a lost answer followed
+        by a retry could reserve a second set; nothing lists orders, so keep the id of every order made."""
+        url = f"{self._numbers}/numberOrders:createNumberOrder"
+        return self._send(NumberOrder, "POST", url, body=request, idempotent=False)
+
+    def get_number_order(self, order_id: str) -> NumberOrder:
+        return self._get(NumberOrder, self._order_url(order_id))
+
+    def update_number_order_registration(
+        self, order_id: str, request_details: Mapping[str, Any]
+    ) -> Registration:
+        """Replace the order's registration data; Sinch validates it at once (InvalidArgument with field
+        violations).
+
+        Retried like a read: a PUT replaces the whole registration with the same body, so sending it twice
+        leaves the same registration as sending it once, and it spends nothing.
+        """
+        body = UpdateRegistrationRequest(request_details=dict(request_details))
+        url = f"{self._order_url(order_id)}/registration"
+        return self._send(Registration, "PUT", url, body=body, idempotent=True)
+
+    def get_number_order_registration(self, order_id: str) -> Registration:
+        return self._get(Registration, f"{self._order_url(order_id)}/registration")
+
+    def upload_number_order_attachment(
+        self,
+        order_id: str,
+        attachment_id: str,
+        content: BinaryIO | Iterable[bytes],
+        *,
+        file_name: str,
+        mime_type: str,
+        document_type: str | None = None,
+    ) -> None:
+        """Upload one document for the requirement `attachment_id` (a `RequiredAttachment.id`).
+
+        `content` is a binary file object or an iterable of byte chunks; it is streamed as
+        multipart/form-data and read exactly once, never held whole in memory. So the upload is never
+        retried, not even after a refused connection (the stream may be partly consumed), and an access
+        token revoked mid-upload ends in Unauthorized instead of a silent re-send of an empty body.
+        DocumentTooLarge (413) when Sinch finds the document too large.
+        """
+        upload = MultipartUpload(
+            content, file_name=file_name, mime_type=mime_type, document_type=document_type
+        )
+        url = f"{self._order_url(order_id)}/attachments/{quote(attachment_id, safe='')}"
+        try:
+            response = self._http.post(
+                url, content=upload.body(), headers={"Content-Type": upload.content_type}
+            )
+        except httpx.StreamConsumed as error:
+            raise Unauthorized(
+                "Sinch rejected the access token during the upload, and the document cannot be sent twice: "
+                "upload it again.",
+                status=401,
+            ) from error
+        except httpx.TransportError as error:
+            raise transport_failure(error) from error
+        if not response.is_success:
+            raise error_from_response(response.status_code, response.content, response.headers)
+
+    def submit_number_order(self, order_id: str) -> NumberOrder:
+        """Send the order to Sinch's review (state IN_REVIEW). Never retried once sent: read it back."""
+        return self._send(NumberOrder, "POST", f"{self._order_url(order_id)}/submit", idempotent=False)
+
     # Plumbing
+
+    def _order_url(self, order_id: str) -> str:
+        return f"{self._numbers}/numberOrders/{quote(order_id, safe='')}"
 
     def _emergency_url(self, phone_number: str, action: str) -> str:
         return f"{self._numbers}/activeNumbers/{phone_path_segment(phone_number)}/emergencyAddress{action}"

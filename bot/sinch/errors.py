@@ -69,6 +69,10 @@ class Conflict(SinchError):
     """409: the resource already exists (e.g. an imported number)."""
 
 
+class DocumentTooLarge(SinchError):
+    """413: an uploaded document is larger than Sinch accepts."""
+
+
 class RateLimited(SinchError):
     """429: too many requests; `retry_after` is Sinch's requested pause in seconds, when it sent one."""
 
@@ -99,6 +103,7 @@ _STATUS_CLASSES: Mapping[int, type[SinchError]] = {
     403: PermissionDenied,
     404: NotFound,
     409: Conflict,
+    413: DocumentTooLarge,
     429: RateLimited,
 }
 
@@ -108,6 +113,7 @@ _HEADLINES: Mapping[type[SinchError], str] = {
     PermissionDenied: "Sinch denied permission",
     NotFound: "Sinch could not find it",
     Conflict: "Sinch reports a conflict",
+    DocumentTooLarge: "Sinch refused the document as too large",
     RateLimited: "Sinch is rate limiting us",
     Upstream: "Sinch had an internal error",
     SinchError: "Sinch refused the request",

@@ -11,6 +11,7 @@ import hmac
 from pydantic import ValidationError
 
 from bot.sinch.models.base import OpenEnum, SinchModel, Timestamp
+from bot.sinch.models.orders import NumberOrderState
 
 SIGNATURE_HEADER = "X-Sinch-Signature"
 
@@ -66,6 +67,13 @@ class CallbackEvent(SinchModel):
     resource_id: str | None = None
     failure_code: str | None = None
     internal_failure_code: str | None = None
+
+    @property
+    def order_state(self) -> NumberOrderState | None:
+        """The state a NUMBER_ORDER_PROCESSING event reports its order (`resource_id`) moved to."""
+        if self.event_type != EventType.NUMBER_ORDER_PROCESSING or self.status is None:
+            return None
+        return NumberOrderState(self.status.value)
 
     @property
     def failed(self) -> bool:

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from bot import redaction
 from bot.config import Settings
-from bot.server import SINCH_CALLBACKS_PATH
+from bot.server import SINCH_CALLBACKS_PATH, read_body
 from bot.sinch import CallbackEvent, MalformedEventError, ResourceType, verify_signature
 from storage import events
 from storage.db import Store
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Real events are a few hundred bytes; anything far larger is not Sinch and is not worth reading.
-MAX_BODY_BYTES = 64 * 1024
 # After a rotation, events Sinch signed with the old secret may still be in its retry queue.
 PREVIOUS_SECRET_GRACE = timedelta(hours=1)
 _SIGNATURE_ENVIRON_KEY = "HTTP_X_SINCH_SIGNATURE"
@@ -54,8 +53,18 @@ def accepted_secrets(store: Store, settings: Settings, now: datetime) -> list[st
 
 
 def new_secret() -> str:
-    """A fresh HMAC secret in the form the Numbers API accepts (32-64 letters, digits and hyphens)."""
-    return secrets.token_hex(20)
+    """A fresh HMAC secret in the form the Numbers API accepts (32-64 letters, digits and hyphens).
+
+    Registered for redaction before anyone can log it (slack_sdk logs the reply that shows it).
+    """
+    secret = secrets.token_hex(20)
+    redaction.register(secret)
+    return secret
+
+
+def forget_expired_secret(store: Store, now: datetime) -> bool:
+    """Delete the previous callback secret once its grace period is over; True if one was deleted."""
+    return events.forget_previous_callback_secret(store, rotated_before=now - PREVIOUS_SECRET_GRACE)
 
 
 def ensure_callback_secret(store: Store, settings: Settings, now: datetime) -> str:
@@ -129,9 +138,8 @@ class CallbackReceiver:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
             return _answer(start_response, "405 Method Not Allowed", "POST only")
-        body = _read_body(environ)
-        if body is None:
-            return _answer(start_response, "413 Content Too Large", "body too large")
+        # create_wsgi has refused a body over the route's cap before this reads it.
+        body = read_body(environ)
         now = self._clock()
         if not self._signed(body, environ.get(_SIGNATURE_ENVIRON_KEY), now):
             return _answer(start_response, "401 Unauthorized", "bad or missing X-Sinch-Signature")
@@ -152,17 +160,6 @@ class CallbackReceiver:
                 "`/numbers callbacks rotate-secret`): every callback is refused, numbot relies on polling"
             )
         return any(verify_signature(secret, body, header) for secret in accepted)
-
-
-def _read_body(environ: WSGIEnvironment) -> bytes | None:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_BODY_BYTES:
-        return None
-    body: bytes = environ["wsgi.input"].read(length) if length > 0 else b""
-    return body
 
 
 def _answer(start_response: StartResponse, status: str, detail: str) -> list[bytes]:

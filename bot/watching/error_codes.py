@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.blockkit.text import escape
 from bot.sinch.models import SmsErrorCode
 
 
@@ -20,7 +21,7 @@ class ErrorExplanation:
     next_step: str
 
     def as_line(self) -> str:
-        return f"`{self.code}`: {self.meaning} *Next:* {self.next_step}"
+        return f"`{escape(self.code)}`: {self.meaning} *Next:* {self.next_step}"
 
 
 _CONTACT_SINCH = "If it keeps happening, open a Sinch support ticket with the number and the time."

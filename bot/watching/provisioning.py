@@ -1,9 +1,10 @@
 """After a rent, update or import, Sinch provisions SMS and voice asynchronously: remember what to watch,
 and read from a number's state whether that provisioning has ended and how.
 
-Workflows call `watch_if_pending` (active numbers) or `watch_imported_if_pending` (imported numbers) with
-the number Sinch returned; the watcher (bot.watcher) settles the watch, from a callback or a poll,
-whichever comes first, and tells the request's thread how it ended.
+Workflows call `watch_if_pending` (active numbers) with the number Sinch returned, or `watch_imported`
+(imported numbers) with the parts their request started: Sinch's answer to an import or an update carries
+no provisioning progress, so it cannot tell what is pending. The watcher (bot.watcher) settles the watch,
+from a callback or a poll, whichever comes first, and tells the request's thread how it ended.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import timedelta
 from enum import Enum
 
 from bot.blockkit.blocks import MESSAGE_BLOCKS, section, to_dicts, with_sandbox_note
+from bot.blockkit.text import escape
 from bot.services import Services
 from bot.sinch.models import (
     ActiveNumber,
@@ -116,15 +118,15 @@ def watch_if_pending(services: Services, number: ActiveNumber, *, request_id: st
     )
 
 
-def watch_imported_if_pending(
-    services: Services, number: ImportedNumber, *, request_id: str | None
+def watch_imported(
+    services: Services, number: ImportedNumber, parts: Sequence[str], *, request_id: str
 ) -> list[str]:
-    """`watch_if_pending` for an imported number (its SMS and campaign linking)."""
+    """Watch the `parts` ("sms", "campaign") of an imported number that its request started provisioning."""
     return _watch(
         services,
         "imported",
         number.phone_number,
-        imported_parts(number),
+        [PartStatus(part, PartState.PENDING) for part in parts],
         request_id=request_id,
         region=number.region_code,
         number_type=None,
@@ -196,22 +198,30 @@ class Report:
 _PART_NAMES = {"sms": "SMS", "voice": "voice", "campaign": "10DLC campaign"}
 
 
-def report(settled: Settlement, *, request_id: str | None, sandbox: bool) -> Report:
-    """Pure: the messages for one settled number; every failed part lists its codes with the next step."""
+def report(
+    settled: Settlement, *, request_id: str | None, sandbox: bool, unrequested: bool = False
+) -> Report:
+    """Pure: the messages for one settled number; every failed part lists its codes with the next step.
+
+    `unrequested`: Sinch provisioned a number numbot never asked about, which every line says.
+    """
     parts = _names(settled.parts)
     number = f"`{settled.phone_number}`"
     suffix = f" (request {request_id})" if request_id else ""
+    origin = " (a change numbot did not request)" if unrequested else ""
+    suffix += origin
     if settled.ok:
-        lead = f":white_check_mark: {number} is ready: {parts} provisioning finished."
+        lead = f":white_check_mark: {number} is ready: {parts} provisioning finished{origin}."
         summary = f":white_check_mark: {number}: {parts} provisioning finished{suffix}."
         return Report(lead, to_dicts(with_sandbox_note([section(lead)], sandbox)), summary)
     failed = [part for part in settled.parts if part.state is PartState.FAILED]
     failed_names = _names(failed)
     codes = [code for part in failed for code in part.error_codes]
-    lead = f":x: {number}: {failed_names} provisioning failed."
+    lead = f":x: {number}: {failed_names} provisioning failed{origin}."
     lines = [explanation.as_line() for explanation in explain_all(codes)]
     blocks = [section(lead), *(section(f"• {line}") for line in lines[: MESSAGE_BLOCKS - 3])]
-    summary = f":x: {number}: {failed_names} provisioning failed ({', '.join(codes) or 'no code'}){suffix}."
+    named = escape(", ".join(codes)) or "no code"
+    summary = f":x: {number}: {failed_names} provisioning failed ({named}){suffix}."
     return Report("\n".join([lead, *lines]), to_dicts(with_sandbox_note(blocks, sandbox)), summary)
 
 

@@ -19,7 +19,15 @@ from bot import approvals
 from bot.approvals.policy import STUCK_AFTER
 from bot.blockkit.blocks import section, to_dicts, with_sandbox_note
 from bot.services import Services
-from bot.sinch import MalformedEventError, NotFound, NumberType, ResourceType, SinchError
+from bot.sinch import (
+    CallbackEvent,
+    EventType,
+    MalformedEventError,
+    NotFound,
+    NumberType,
+    ResourceType,
+    SinchError,
+)
 from bot.watching.callbacks import api_of, parse
 from bot.watching.provisioning import (
     FIRST_CHECK,
@@ -307,25 +315,72 @@ def _plan_event(services: Services, stored: StoredEvent) -> _Plan:
     watch = watches.get_watch(services.store, event.resource_id, api)
     if watch is not None and watch.settled_at is not None:
         return _Plan(f"already settled: {watch.outcome}")
-    state = _read_one(services, api, event.resource_id)
     if watch is None:
-        return _plan_unrequested(services, event.resource_id, f"{event.event_type} {event.status}", state)
+        return _plan_unrequested(services, event, api)
+    state = _read_one(services, api, event.resource_id)
     final = _watch_final(services, watch, state)
     if final is None:
         return _Plan("still pending")
     return _Plan("settled", partial(_settle, services, watch, final))
 
 
-def _plan_unrequested(services: Services, phone_number: str, what: str, state: NumberState) -> _Plan:
-    every_part = ",".join(dict.fromkeys(part.part for part in state or []))
-    final = _final(services, phone_number, every_part, state, request_id=None)
-    if final is None:
+# The part of a number each provisioning event is about; other events (unlinks, deletions) end nothing
+# numbot reports.
+_EVENT_PARTS: dict[EventApi, dict[EventType, str]] = {
+    "numbers": {
+        EventType.PROVISIONING_TO_SMS_PLATFORM: "sms",
+        EventType.PROVISIONING_TO_CAMPAIGN: "sms",
+        EventType.PROVISIONING_TO_VOICE_PLATFORM: "voice",
+    },
+    "imported": {
+        EventType.PROVISIONING_TO_SMS_PLATFORM: "sms",
+        EventType.LINK_TO_10DLC_CAMPAIGN: "campaign",
+    },
+}
+
+
+def _plan_unrequested(services: Services, event: CallbackEvent, api: EventApi) -> _Plan:
+    """An event about a number numbot never watched: report the part it is about, as Sinch has it now.
+
+    A number no longer in the project, or an event that ends no provisioning, is only logged: numbot has
+    nothing true to add in a channel.
+    """
+    phone_number = event.resource_id or ""
+    what = f"{event.event_type} {event.status}"
+    part = _EVENT_PARTS[api].get(event.event_type) if event.event_type is not None else None
+    state = _read_one(services, api, phone_number) if part is not None else None
+    if part is None or state is None:
+        log.info("Sinch event %s for %s, which numbot never watched: nothing to report", what, phone_number)
+        return _Plan("ignored: not watched by numbot")
+    settled = settlement(phone_number, state, part)
+    if settled is None:
         return _Plan("still running: not requested by numbot")  # its final event will come
-    tell = partial(_tell_unrequested, services, phone_number, what, final)
+    message = report(settled, request_id=None, sandbox=services.sandbox, unrequested=True)
+    tell = partial(_tell_unrequested, services, phone_number, what, message)
     return _Plan("reported: not requested by numbot", tell)
 
 
-def _tell_unrequested(services: Services, phone_number: str, what: str, final: _Final) -> None:
+def _tell_unrequested(services: Services, phone_number: str, what: str, message: Report) -> None:
     """Sinch changed a number numbot did not ask about: say so, with its current state from the API."""
     log.info("Sinch event %s for %s, which numbot did not request", what, phone_number)
-    _tell(services, None, final.report)
+    _tell(services, None, message)
+
+
+def end_watch_on_removal(services: Services, phone_number: str, api: EventApi, request_id: str) -> None:
+    """A number removed by an approved request is no longer watched. The request that started the watch
+    hears in its thread which request removed the number, instead of a later "gone"."""
+    watch = watches.get_watch(services.store, phone_number, api)
+    if watch is None:
+        return
+    with services.store.transaction():
+        outcome = f"removed by request {request_id}"
+        if not watches.settle(services.store, phone_number, api, outcome, services.clock()):
+            return
+        card = _card(services, watch.request_id) if watch.request_id != request_id else None
+        if card is not None:
+            text = (
+                f":wastebasket: `{phone_number}` was removed by request {request_id} before its provisioning "
+                "ended; numbot stopped watching it."
+            )
+            blocks = to_dicts(with_sandbox_note([section(text)], services.sandbox))
+            services.notifier.post(OutboxMessage(card.channel, text, blocks, parent_id=card.id))

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.blockkit import ids
+from bot.blockkit.text import escape
 from bot.errors import report_error
 from bot.services import Services
 from commands.active.listing import (
@@ -71,5 +72,7 @@ def show_number(invocation: Invocation, services: Services) -> None:
     number = load_active(services, phone_number)
     blocks = detail_blocks(number, emergency_address(services, number))
     invocation.reply(
-        f"{number.phone_number} {number.display_name or ''}".strip(), sandbox=services.sandbox, blocks=blocks
+        escape(f"{number.phone_number} {number.display_name or ''}".strip()),
+        sandbox=services.sandbox,
+        blocks=blocks,
     )

@@ -15,6 +15,7 @@ from bot.approvals import CardSummary, Executor, Outcome, policy
 from bot.blockkit import ids
 from bot.blockkit.blocks import context, section, to_dicts, with_sandbox_note
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
+from bot.blockkit.text import escape
 from bot.errors import report_error
 from bot.services import Services
 from bot.sinch.models import ActiveNumber, UpdateActiveNumber
@@ -95,7 +96,7 @@ def open_update(invocation: Invocation, services: Services) -> None:
 def update_view(number: ActiveNumber, response_url: str | None, *, sandbox: bool) -> JsonView:
     current = CurrentNumber.of(number)
     blocks: list[Block] = [
-        section(f"*{number.phone_number}* · {number.region_code} {number.type}"),
+        section(escape(f"*{number.phone_number}* · {number.region_code} {number.type}")),
         *number_forms.input_blocks(campaign=current.campaign_allowed, initial=current.as_settings()),
         context(
             "Renaming happens at once. Linking or unlinking SMS and voice waits for an approver. "
@@ -127,7 +128,7 @@ def rename(services: Services, user: str, current: CurrentNumber, plan: UpdatePl
         detail={"from": current.display_name, "to": name},
     )
     text = (
-        f":white_check_mark: {current.phone_number} is now called “{name}”."
+        f":white_check_mark: {current.phone_number} is now called “{escape(name)}”."
         if name
         else (f":white_check_mark: {current.phone_number} no longer has a display name.")
     )

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block
 from bot.approvals import SYSTEM_ACTOR
 from bot.blockkit.blocks import SECTION_TEXT, chunks, context, header, mention, section
 from bot.blockkit.dates import slack_date
+from bot.blockkit.text import escape
 from bot.services import Services
 from commands.shared.number_lookup import e164
 from commands.shared.parsing import parse_args
@@ -81,17 +82,17 @@ def describe_entry(entry: AuditEntry, kinds: Mapping[str, str]) -> str:
     template = _REQUEST_ACTIONS.get(entry.action)
     if template is not None and entry.request_id:
         kind = kinds.get(entry.request_id) or str(detail.get("kind", "request"))
-        what = f"{entry.request_id} ({kind.replace('_', ' ')} {entry.subject})"
+        what = f"{entry.request_id} ({kind.replace('_', ' ')} {escape(entry.subject)})"
         sentence = template.format(who=who, what=what)
         if detail.get("reason"):
-            sentence += f": “{detail['reason']}”"
-        if detail.get("error"):
+            sentence += f": “{escape(str(detail['reason']))}”"
+        if detail.get("error"):  # the request's error: an outcome's mrkdwn, escaped when it was written
             sentence += f": {detail['error']}"
         elif entry.action in _OUTCOMES and entry.actor != SYSTEM_ACTOR:
             sentence += f", as recorded by {who}"  # settled by hand (`/numbers settle`)
     elif entry.action == "number.renamed":
         old, new = detail.get("from", ""), detail.get("to", "")
-        sentence = f"{who} renamed {entry.subject} from “{old}” to “{new}”"
+        sentence = f"{who} renamed {escape(entry.subject)} from “{escape(str(old))}” to “{escape(str(new))}”"
     else:
-        sentence = f"{who} `{entry.action}` {entry.subject}"
+        sentence = f"{who} `{entry.action}` {escape(entry.subject)}"
     return f"{slack_date(entry.at)} · {sentence}"

@@ -44,7 +44,8 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
         try:
             ref = _ref(body)
             request = approvals.load(services, ref.request_id)
-            verdict = policy.may_approve(services.directory.rules(), request.requester, body["user"]["id"])
+            rules = services.directory.rules_now()
+            verdict = policy.may_approve(rules, request.requester, body["user"]["id"])
             if not verdict.allowed:
                 raise UserFacingError(verdict.reason)
             client.views_open(trigger_id=body["trigger_id"], view=reason_modal(ref))

@@ -25,6 +25,7 @@ from bot.approvals import CardSummary
 from bot.blockkit import ids
 from bot.blockkit.blocks import OPTION_TEXT, clip, context, fields, section
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
+from bot.blockkit.text import escape
 from bot.sinch.errors import FieldViolation
 from bot.sinch.models import AddressValidation, AddressValidationResult, EmergencyAddress
 from commands.shared.modal_flow import JsonView, modal
@@ -153,27 +154,33 @@ def result_view(flow: AddressFlow, validation: AddressValidation, *, sandbox: bo
     entered = flow.entered or EmergencyAddress()
     result = validation.validation_result
     flow = flow.model_copy(update={"verdict": result.value if result else None})
-    note: list[Block] = [context(validation.validation_message)] if validation.validation_message else []
+    message = validation.validation_message
+    note: list[Block] = [context(escape(message))] if message else []
     if result == AddressValidationResult.EXACT_MATCH:
         proposed = validation.validated_address or entered
         blocks: list[Block] = [
-            section(f":white_check_mark: Sinch matched the address exactly:\n*{format_address(proposed)}*")
+            section(f":white_check_mark: Sinch matched the address exactly:\n*{_shown(proposed)}*")
         ]
         return _verdict_view(flow, proposed, [], blocks + note, "Request approval", sandbox=sandbox)
     if result == AddressValidationResult.NEAR_MATCH and validation.corrected_address is not None:
         proposed = _with_location(validation.corrected_address, entered)
         blocks = [
             section(":pencil2: Sinch knows this address in a corrected form. Use it, or edit yours."),
-            *fields([("You entered", format_address(entered)), ("Sinch suggests", format_address(proposed))]),
+            *fields([("You entered", _shown(entered)), ("Sinch suggests", _shown(proposed))]),
         ]
         return _verdict_view(flow, proposed, [], blocks + note, "Use corrected", sandbox=sandbox)
     candidates = [_with_location(candidate, entered) for candidate in validation.candidate_addresses]
     pick = " Pick one it knows, or edit yours." if candidates else " Edit it and try again."
-    blocks = [section(f":x: Sinch could not match *{format_address(entered)}*.{pick}")]
+    blocks = [section(f":x: Sinch could not match *{_shown(entered)}*.{pick}")]
     if candidates:
         blocks.append(_candidate_input(candidates))
     submit = "Use this address" if candidates else None
     return _verdict_view(flow, None, candidates, blocks + note, submit, sandbox=sandbox)
+
+
+def _shown(address: EmergencyAddress) -> str:
+    """An address as mrkdwn: what the user typed or Sinch proposed, escaped."""
+    return escape(format_address(address))
 
 
 def failed_view(flow: AddressFlow, message: str, *, sandbox: bool) -> JsonView:

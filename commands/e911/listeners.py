@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 
 from bot.approvals import Executor, Outcome
 from bot.blockkit import ids
+from bot.blockkit.text import escape
 from bot.errors import UserFacingError, describe
 from bot.services import Services
 from bot.sinch.errors import InvalidArgument, NotFound
@@ -91,7 +92,7 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
 def show(invocation: Invocation, services: Services) -> None:
     phone = phone_argument(invocation.words, SHOW_USAGE)
     address = emergency_address(services, _voice_number(services, phone))
-    text = f"*Emergency address of {phone}*\n{format_address(address) if address else 'none'}"
+    text = f"*Emergency address of {phone}*\n{escape(format_address(address)) if address else 'none'}"
     invocation.reply(text, sandbox=services.sandbox)
 
 
@@ -176,7 +177,7 @@ def check_provisioned(services: Services, request: Request) -> Outcome:
         stored = None
     if stored is not None and forms.same_place(stored, order.address):
         return _provisioned(order, stored.model_dump(mode="json", exclude_none=True), format_address(stored))
-    now = format_address(stored) if stored else "no address"
+    now = escape(format_address(stored)) if stored else "no address"
     return Outcome(False, f"Sinch did not store the new address; {order.phone_number} still has {now}.")
 
 
@@ -189,7 +190,7 @@ def _describe_for_removal(services: Services, phone: str) -> list[tuple[str, str
 
 def _address_still_there(services: Services, phone: str) -> str:
     still = services.sinch.emergency_get(phone)
-    return f"Sinch did not remove it: {phone} still reports {format_address(still)}."
+    return f"Sinch did not remove it: {phone} still reports {escape(format_address(still))}."
 
 
 REMOVAL = Removal(
@@ -230,7 +231,7 @@ def _verdict(services: Services, flow: AddressFlow, done: Future[AddressValidati
 def _provisioned(order: E911Order, stored: dict[str, Any], text: str) -> Outcome:
     return Outcome(
         True,
-        f"Emergency calls from {order.phone_number} now report: {text}.",
+        f"Emergency calls from {order.phone_number} now report: {escape(text)}.",
         result={"phone_number": order.phone_number, "address": stored},
     )
 

@@ -16,6 +16,7 @@ from slack_sdk.models.views import View
 
 from bot.blockkit.blocks import context, header, mention, section, with_sandbox_note
 from bot.blockkit.dates import slack_date
+from bot.blockkit.text import escape
 from bot.services import Services
 from commands.shared.router import CommandRouter
 from storage import requests
@@ -86,6 +87,6 @@ def _listing(shown: Sequence[Request], empty: str, *, by: bool) -> str:
 
 
 def _line(request: Request, *, by: bool) -> str:
-    title = str(request.summary.get("title", request.kind))
+    title = escape(str(request.summary.get("title", request.kind)))
     requester = f" · from {mention(request.requester)}" if by else ""
     return f"• *{request.id}* {title}{requester} · expires {slack_date(request.expires_at)}"

@@ -42,6 +42,10 @@ class ImportOrder(SlackMeta):
     service_plan_id: str
     campaign_id: str = ""
 
+    def provisions(self) -> list[str]:
+        """What Sinch provisions after the import: SMS, and the 10DLC campaign link when one was given."""
+        return ["sms", "campaign"] if self.campaign_id else ["sms"]
+
     def to_request(self) -> ImportNumber:
         settings = NumberSettings(service_plan_id=self.service_plan_id, campaign_id=self.campaign_id)
         sms = settings.sms_configuration()

@@ -6,23 +6,25 @@ person; renaming is harmless and runs at once (bot.policy decides which is which
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt import Ack, App
 
 from bot.approvals import CardSummary, Executor, Outcome, policy
 from bot.blockkit import ids
+from bot.blockkit.text import escape
 from bot.errors import UsageError, UserFacingError
 from bot.services import Services
 from bot.sinch.errors import Conflict, NotFound
 from bot.sinch.models import ImportedNumber, UpdateImportedNumber
 from bot.watching.callbacks import callback_url
-from bot.watching.provisioning import watch_imported_if_pending
+from bot.watching.provisioning import provisioning_note, watch_imported
 from commands.imported.forms import ImportOrder, import_modal, import_summary, read_order
 from commands.imported.rules import WantedUpdate, list_criteria, list_filters, plan_update
 from commands.imported.view import detail_blocks, list_blocks, sms_of
 from commands.shared.approval_requests import answer_with_request, request_approval, sent_text
-from commands.shared.number_lookup import e164, phone_argument
+from commands.shared.number_lookup import e164, joined_number, phone_argument
 from commands.shared.parsing import parse_args
 from commands.shared.removal import Removal, confirm_removal, register_removal
 from commands.shared.router import CommandRouter, Invocation, Subcommand
@@ -102,7 +104,7 @@ def add(invocation: Invocation, services: Services) -> None:
 
 def update(invocation: Invocation, services: Services) -> None:
     parsed = parse_args(
-        invocation.words,
+        joined_number(invocation.words),
         flags=("--unlink", "--unlink-campaign"),
         options=("--name", "--plan", "--campaign"),
         max_positionals=1,
@@ -131,6 +133,7 @@ def update(invocation: Invocation, services: Services) -> None:
                 "phone_number": number.phone_number,
                 "update": planned.update.to_wire(),
                 "fields": planned.fields,
+                "provisions": list(planned.provisions),
             },
             summary=CardSummary(
                 title=f"Change imported number {number.phone_number}",
@@ -180,8 +183,8 @@ def import_number(services: Services, request: Request) -> Outcome:
             f"{order.phone_number} is already imported (in this or another Sinch project), so nothing was "
             f"changed. See it with `/numbers imported show {order.phone_number}`.",
         )
-    watch_imported_if_pending(services, number, request_id=request.id)
-    return _imported(number)
+    pending = watch_imported(services, number, order.provisions(), request_id=request.id)
+    return _imported(number, pending)
 
 
 def check_imported(services: Services, request: Request) -> Outcome:
@@ -201,8 +204,9 @@ def apply_update(services: Services, request: Request) -> Outcome:
     number = services.sinch.imported_update(
         phone, UpdateImportedNumber.model_validate(request.payload["update"])
     )
-    watch_imported_if_pending(services, number, request_id=request.id)
-    return _updated(request)
+    provisions = [str(part) for part in request.payload.get("provisions", [])]
+    pending = watch_imported(services, number, provisions, request_id=request.id)
+    return _updated(request, pending)
 
 
 def check_updated(services: Services, request: Request) -> Outcome:
@@ -242,6 +246,7 @@ REMOVAL = Removal(
     remaining=_number_still_there,
     removed_text="{phone} is no longer imported; Sinch handles no SMS for it.",
     already_gone_text="{phone} was no longer imported; nothing to remove.",
+    watched_api="imported",
 )
 
 
@@ -283,26 +288,30 @@ SUBCOMMANDS = (
 )
 
 
-def _imported(number: ImportedNumber) -> Outcome:
+def _imported(number: ImportedNumber, pending: Sequence[str] = ()) -> Outcome:
     phone = number.phone_number
-    plan = sms_of(number).service_plan_id
+    plan = escape(sms_of(number).service_plan_id or "")
     return Outcome(
         True,
         f"{phone} is imported on service plan `{plan}`; Sinch now provisions it with the carriers "
-        f"(`/numbers imported show {phone}` tells how far it got).",
+        f"(`/numbers imported show {phone}` tells how far it got).{_note(pending)}",
         result={"phone_number": phone},
     )
 
 
-def _updated(request: Request) -> Outcome:
+def _updated(request: Request, pending: Sequence[str] = ()) -> Outcome:
     phone = str(request.payload["phone_number"])
     fields = [(str(label), str(value)) for label, value in request.payload["fields"]]
-    return Outcome(True, _changed_text(phone, fields), result={"phone_number": phone})
+    return Outcome(True, _changed_text(phone, fields) + _note(pending), result={"phone_number": phone})
+
+
+def _note(pending: Sequence[str]) -> str:
+    return f" {provisioning_note(pending)}" if pending else ""
 
 
 def _changed_text(phone: str, fields: list[tuple[str, str]]) -> str:
     changes = "; ".join(f"{label}: {value}" for label, value in fields if label != "Number")
-    return f"{phone} updated. {changes}."
+    return f"{phone} updated. {escape(changes)}."
 
 
 def _matches(number: ImportedNumber, wanted: UpdateImportedNumber) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.approvals.policy import Change
+from bot.blockkit.text import escape
 from bot.config import Settings
 from bot.errors import UsageError, UserFacingError
 from bot.sinch.models import (
@@ -98,6 +99,8 @@ class PlannedUpdate:
     changes: frozenset[str]
     # "Label", "before → after" for each thing that changes.
     fields: list[tuple[str, str]]
+    # What Sinch provisions once the update is applied ("sms", "campaign"); unlinking provisions nothing.
+    provisions: tuple[str, ...] = ()
 
 
 def plan_update(number: ImportedNumber, wanted: WantedUpdate, usage: str) -> PlannedUpdate:
@@ -115,14 +118,24 @@ def plan_update(number: ImportedNumber, wanted: WantedUpdate, usage: str) -> Pla
     if renames:
         fields.append(("Display name", _before_after(number.display_name, name)))
     if sms is not None:
-        fields.append(("Service plan", _before_after(current.service_plan_id, sms.service_plan_id)))
+        if sms.service_plan_id != (current.service_plan_id or ""):
+            fields.append(("Service plan", _before_after(current.service_plan_id, sms.service_plan_id)))
         if sms.campaign_id is not None:
             fields.append(("Campaign", _before_after(current.campaign_id, sms.campaign_id)))
     changes = {Change.DISPLAY_NAME} if renames else set()
     if sms is not None:
         changes.add(Change.SMS)
     update = UpdateImportedNumber(display_name=name if renames else None, sms_configuration=sms)
-    return PlannedUpdate(update, frozenset(changes), fields)
+    return PlannedUpdate(update, frozenset(changes), fields, _provisions(number, sms))
+
+
+def _provisions(number: ImportedNumber, sms: SmsConfiguration | None) -> tuple[str, ...]:
+    current = sms_of(number)
+    if sms is None or not sms.service_plan_id:
+        return ()
+    links_plan = sms.service_plan_id != (current.service_plan_id or "")
+    links_campaign = bool(sms.campaign_id) and sms.campaign_id != (current.campaign_id or "")
+    return (*(["sms"] if links_plan else []), *(["campaign"] if links_campaign else []))
 
 
 def _sms_change(number: ImportedNumber, wanted: WantedUpdate) -> SmsConfiguration | None:
@@ -142,8 +155,8 @@ def _sms_change(number: ImportedNumber, wanted: WantedUpdate) -> SmsConfiguratio
     new_plan = wanted.service_plan_id or plan
     if plan and new_plan != plan:
         raise UserFacingError(
-            f"{phone} is linked to service plan `{plan}`. Unlink it first "
-            f"(`/numbers imported update {phone} --unlink`), then link `{new_plan}`."
+            f"{phone} is linked to service plan `{escape(plan)}`. Unlink it first "
+            f"(`/numbers imported update {phone} --unlink`), then link `{escape(new_plan)}`."
         )
     if wanted.campaign_id is not None:
         _check_campaign(number, new_plan, campaign, wanted.campaign_id)
@@ -155,21 +168,22 @@ def _sms_change(number: ImportedNumber, wanted: WantedUpdate) -> SmsConfiguratio
 def _check_campaign(number: ImportedNumber, plan: str, campaign: str, wanted: str) -> None:
     phone = number.phone_number
     if number.region_code != CAMPAIGN_REGION:
-        raise UserFacingError(f"10DLC campaigns only apply to US numbers; {phone} is {number.region_code}.")
+        region = escape(str(number.region_code))
+        raise UserFacingError(f"10DLC campaigns only apply to US numbers; {phone} is {region}.")
     if not plan:
         raise UserFacingError(f"A campaign needs a service plan: add `--plan ID` to link {phone} to both.")
     if campaign and wanted != campaign:
         raise UserFacingError(
-            f"{phone} is in campaign `{campaign}`. Unlink it first "
-            f"(`/numbers imported update {phone} --unlink-campaign`), then link `{wanted}`."
+            f"{phone} is in campaign `{escape(campaign)}`. Unlink it first "
+            f"(`/numbers imported update {phone} --unlink-campaign`), then link `{escape(wanted)}`."
         )
 
 
 def _chosen(given: str | None, option: str, default: str | None, setting: str) -> tuple[str, str] | None:
     if given:
-        return given, f"`{given}` (from {option})"
+        return given, f"`{escape(given)}` (from {option})"
     if default:
-        return default, f"`{default}` (default from {setting})"
+        return default, f"`{escape(default)}` (default from {setting})"
     return None
 
 

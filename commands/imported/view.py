@@ -2,7 +2,8 @@
 
 Pure functions over the Sinch models. The Imported Numbers spec documents `scheduledProvisioning.status`
 and `errorCodes` as protobuf enum integers; they are named here in the order of the Numbers API enums
-they mirror (the order a protobuf-generated API numbers them), and shown raw when out of range.
+they mirror (the order a protobuf-generated API numbers them), and shown raw when out of range. Names, IDs,
+URLs, states and error messages are whatever Sinch holds, so they are escaped where they become mrkdwn.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 from slack_sdk.models.blocks import Block
 
 from bot.blockkit.blocks import MESSAGE_BLOCKS, SECTION_TEXT, chunks, context, fields, header, section
+from bot.blockkit.text import escape
 from bot.sinch.models import (
     CarrierState,
     ImportedNumber,
@@ -47,11 +49,12 @@ def sms_state(number: ImportedNumber) -> str:
 
 def number_line(number: ImportedNumber) -> str:
     sms = sms_of(number)
-    name = f" *{number.display_name}*" if number.display_name else ""
-    campaign = f" · campaign `{sms.campaign_id}`" if sms.campaign_id else ""
+    name = f" *{escape(number.display_name)}*" if number.display_name else ""
+    campaign = f" · campaign {_id(sms.campaign_id)}" if sms.campaign_id else ""
     return (
-        f"`{number.phone_number}`{name} · {number.region_code or '?'} · plan {_id(sms.service_plan_id)}"
-        f"{campaign} · SMS {sms_state(number)}"
+        f"{_id(number.phone_number)}{name} · {escape(number.region_code or '?')} · "
+        f"plan {_id(sms.service_plan_id)}"
+        f"{campaign} · SMS {escape(sms_state(number))}"
     )
 
 
@@ -78,12 +81,12 @@ def detail_blocks(number: ImportedNumber) -> list[Block]:
     blocks.extend(
         fields(
             [
-                ("Region", number.region_code or NONE),
-                ("Display name", number.display_name or NONE),
+                ("Region", escape(number.region_code or NONE)),
+                ("Display name", escape(number.display_name or NONE)),
                 ("Service plan", _id(sms.service_plan_id)),
                 ("Campaign", _id(sms.campaign_id)),
                 ("Migrate to Sinch on T-Mobile", _yes_no(sms.migrate_to_sinch_tmo)),
-                ("Callback URL", number.callback_url or "project default"),
+                ("Callback URL", escape(number.callback_url or "project default")),
             ]
         )
     )
@@ -102,7 +105,7 @@ def detail_blocks(number: ImportedNumber) -> list[Block]:
 
 def _scheduled_text(scheduled: ScheduledProvisioning) -> str:
     target = f"plan {_id(scheduled.service_plan_id)}, campaign {_id(scheduled.campaign_id)}"
-    lines = [f"*Scheduled provisioning* to {target}: *{status_name(scheduled.status)}*"]
+    lines = [f"*Scheduled provisioning* to {target}: *{escape(status_name(scheduled.status))}*"]
     lines.extend(f"• {explain(code).as_line()}" for code in scheduled.error_codes)
     return "\n".join(lines)
 
@@ -110,11 +113,11 @@ def _scheduled_text(scheduled: ScheduledProvisioning) -> str:
 def _progress_line(label: str, progress: ProvisioningProgress | None) -> str:
     if progress is None:
         return ""
-    operation = f" ({str(progress.type).lower()})" if progress.type else ""
-    line = f"{label}{operation}: *{progress.state or 'unknown'}*"
+    operation = f" ({escape(str(progress.type).lower())})" if progress.type else ""
+    line = f"{label}{operation}: *{escape(str(progress.state or 'unknown'))}*"
     if progress.error_code or progress.error_message:
-        code = f"`{code_name(progress.error_code)}` " if progress.error_code else ""
-        line += f": {code}{progress.error_message or ''}".rstrip()
+        code = f"`{escape(code_name(progress.error_code))}` " if progress.error_code else ""
+        line += f": {code}{escape(progress.error_message or '')}".rstrip()
     return line
 
 
@@ -129,7 +132,8 @@ def _carrier_lines(number: ImportedNumber) -> list[str]:
         ("MMS on T-Mobile", carriers.mms_tmo),
     ]
     return [
-        f"{label}: *{state.state or 'unknown'}*" + (f" `{state.error_code}`" if state.error_code else "")
+        f"{label}: *{escape(str(state.state or 'unknown'))}*"
+        + (f" {_id(state.error_code)}" if state.error_code else "")
         for label, state in named
         if state is not None
     ]
@@ -140,7 +144,7 @@ def sms_of(number: ImportedNumber) -> SmsConfiguration:
 
 
 def _id(value: str | None) -> str:
-    return f"`{value}`" if value else NONE
+    return f"`{escape(value)}`" if value else NONE
 
 
 def _yes_no(value: bool | None) -> str:

@@ -13,6 +13,7 @@ from bot.blockkit import ids
 from bot.blockkit.blocks import context, fields, money, section
 from bot.blockkit.dates import DATE_ONLY, slack_date
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
+from bot.blockkit.text import escape
 from bot.errors import UserFacingError
 from bot.services import Services
 from bot.sinch.errors import NotFound
@@ -106,11 +107,11 @@ def confirmation_view(number: ActiveNumber, emergency: EmergencyAddress | None, 
         monthly=number.money.amount if number.money else None,
         currency=number.money.currency_code if number.money else None,
     )
-    name = f" ({number.display_name})" if number.display_name else ""
+    name = f" ({escape(number.display_name)})" if number.display_name else ""
     paid_until = slack_date(number.next_charge_date, DATE_ONLY) if number.next_charge_date else NONE
     blocks: list[Block] = [
         section(f"Release *{number.phone_number}*{name}, {number.region_code} {number.type}?"),
-        section("*What stops working*\n" + _bullets(stops)),
+        section("*What stops working*\n" + escape(_bullets(stops))),
         *fields([("Saves per month", money(form.monthly, form.currency)), ("Paid until", paid_until)]),
         InputBlock(
             block_id=REASON_BLOCK,

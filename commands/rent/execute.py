@@ -7,6 +7,7 @@ from Sinch instead. Rent-any has no such reading: see `RENT_ANY`.
 from __future__ import annotations
 
 from bot.approvals import SYSTEM_ACTOR, Executor, Outcome, SettledByHand
+from bot.blockkit.text import escape
 from bot.services import Services
 from bot.sinch.errors import NotFound, SinchError
 from bot.sinch.models import ActiveNumber, RentAnyRequest, RentRequest, UpdateActiveNumber
@@ -99,8 +100,8 @@ def _set_display_name(services: Services, phone_number: str, display_name: str) 
     try:
         services.sinch.update_active(phone_number, UpdateActiveNumber(display_name=display_name))
     except SinchError as exc:
-        return f":warning: The display name could not be set ({exc}); set it again later."
-    return f"Display name: {display_name}."
+        return f":warning: The display name could not be set ({escape(str(exc))}); set it again later."
+    return f"Display name: {escape(display_name)}."
 
 
 def _kind(number: ActiveNumber) -> str:

@@ -17,12 +17,12 @@ from commands.rent.modal import TITLE, AnyNumber, RentModalMeta, rent_draft, ren
 from commands.search.results import unavailable_text
 from commands.shared.approval_requests import sent_text, view_key
 from commands.shared.modal_flow import JsonView, open_and_fill
-from commands.shared.number_forms import read_settings
+from commands.shared.number_forms import NumberSettings, read_settings
 from commands.shared.number_lookup import phone_argument
 from commands.shared.number_offer import NumberOffer
 from commands.shared.replies import tell, tell_error
 from commands.shared.router import CommandRouter, Invocation, Subcommand
-from commands.shared.search_criteria import RENT_ANY_USAGE, parse_rent_any
+from commands.shared.search_criteria import RENT_ANY_USAGE, Criteria, parse_rent_any
 
 RENT_USAGE = "/numbers rent <+E164>"
 
@@ -73,19 +73,57 @@ def register(app: App, services: Services, router: CommandRouter) -> None:
         if problems:
             ack(response_action="errors", errors=problems)
             return
-        ack()
+        ack()  # the modal closes; Sinch is asked afterwards, and the requester hears back in the channel
         try:
+            priced = meta.model_copy(update={"offer": offer_now(services, meta)})
+            price_change = priced.offer.price_change_from(meta.offer)
+            _refuse_problems(priced, settings)
             draft = rent_draft(
-                meta,
+                priced,
                 settings,
                 requester=user,
                 ttl=services.settings.approval_ttl,
                 idempotency_key=view_key(meta.kind, view),
+                price_change=price_change,
             )
             request = approvals.submit(services, draft)
-            tell(client, services, channel=meta.origin_channel, user=user, text=sent_text(request, services))
+            text = sent_text(request, services) + (f"\n:warning: {price_change}" if price_change else "")
+            tell(client, services, channel=meta.origin_channel, user=user, text=text)
         except Exception as exc:  # noqa: BLE001 - the modal is closed: the user must hear why
             tell_error(client, services, channel=meta.origin_channel, user=user, error=exc)
+
+
+def offer_now(services: Services, meta: RentModalMeta) -> NumberOffer:
+    """What Sinch offers at this moment: the modal's copy made a round trip through Slack and proves nothing
+    (a forged one could show approvers any price)."""
+    if meta.any_number is not None:
+        return _first_match(services, meta.any_number.criteria())
+    phone_number = meta.offer.phone_number
+    try:
+        return NumberOffer.from_available(services.sinch.check(phone_number))
+    except NotFound:
+        raise UserFacingError(f"{unavailable_text(phone_number)} Nothing was requested.") from None
+
+
+def _refuse_problems(meta: RentModalMeta, settings: NumberSettings) -> None:
+    # The form was checked against the modal's copy of the number; Sinch's own may say otherwise.
+    problems = rent_problems(meta, settings)
+    if problems:
+        raise UserFacingError(f"Nothing was requested: {' '.join(problems.values())}")
+
+
+def _first_match(services: Services, criteria: Criteria) -> NumberOffer:
+    """One match proves the criteria can be met and gives the price the approvers will see."""
+    matches = services.sinch.search_available(
+        criteria.region,
+        criteria.number_type,
+        pattern=criteria.pattern,
+        capabilities=criteria.capabilities,
+        size=1,
+    )
+    if not matches:
+        raise UserFacingError(f"No {criteria.describe()} are available right now; there is nothing to rent.")
+    return NumberOffer.from_available(matches[0])
 
 
 def rent_command(invocation: Invocation, services: Services) -> None:
@@ -107,21 +145,9 @@ def rent_any_command(invocation: Invocation, services: Services) -> None:
     criteria = parse_rent_any(invocation.words, services.sinch.regions())
 
     def form() -> JsonView:
-        # One match proves the criteria can be met and gives the price the approvers will see.
-        matches = services.sinch.search_available(
-            criteria.region,
-            criteria.number_type,
-            pattern=criteria.pattern,
-            capabilities=criteria.capabilities,
-            size=1,
-        )
-        if not matches:
-            raise UserFacingError(
-                f"No {criteria.describe()} are available right now; there is nothing to rent."
-            )
         meta = RentModalMeta(
             origin_channel=invocation.channel_id,
-            offer=NumberOffer.from_available(matches[0]),
+            offer=_first_match(services, criteria),
             any_number=AnyNumber.from_criteria(criteria),
         )
         return rent_view(meta, sandbox=services.sandbox)

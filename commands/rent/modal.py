@@ -119,8 +119,15 @@ def rent_problems(meta: RentModalMeta, settings: NumberSettings) -> dict[str, st
 
 
 def rent_draft(
-    meta: RentModalMeta, settings: NumberSettings, *, requester: str, ttl: timedelta, idempotency_key: str
+    meta: RentModalMeta,
+    settings: NumberSettings,
+    *,
+    requester: str,
+    ttl: timedelta,
+    idempotency_key: str,
+    price_change: str | None = None,
 ) -> RequestDraft:
+    """`meta.offer` must be what Sinch offers at submit time: its prices are the ones approvers see."""
     offer = meta.offer
     payload: dict[str, Any] = {"display_name": settings.display_name or None}
     if meta.any_number is None:
@@ -138,6 +145,8 @@ def rent_draft(
         payload["request"] = _rent_any_request(criteria, settings).to_wire()
         fields = [("Number", f"any of the {criteria.describe()} (Sinch picks)")]
         warnings = [RENT_ANY_PRICE_WARNING]
+    if price_change:
+        warnings.insert(0, price_change)
     configuration = settings.summary_fields()
     if not (settings.wants_sms or settings.wants_voice):
         warnings.append(NO_CONFIGURATION_WARNING)

@@ -67,6 +67,9 @@ def _country_code_hint(criteria: Criteria) -> str:
     country_code = phonenumbers.country_code_for_region(criteria.region)
     if not country_code or pattern.pattern.removeprefix("+").startswith(str(country_code)):
         return ""
+    if pattern.pattern.startswith("+"):  # a country code was given, just not this region's
+        region = criteria.region
+        return f" `{pattern.pattern}` starts with another country code than {region}'s (+{country_code})."
     return f" A number starts with its country code: try `+{country_code}{pattern.pattern}`."
 
 

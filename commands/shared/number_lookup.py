@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.errors import UsageError, UserFacingError
@@ -11,10 +12,24 @@ from bot.sinch.models import ActiveNumber, Capability, EmergencyAddress
 from bot.sinch.phone import normalize_e164
 from commands.shared.parsing import parse_args
 
+# What may follow a `+country` word when a number is typed in groups: digits, dashes, dots, brackets.
+_NUMBER_GROUP = re.compile(r"[\d\-().]+")
+
+
+def joined_number(words: Sequence[str]) -> list[str]:
+    """`words` with a number typed in groups (`+1 206-713-7898`) joined into one word, as the forms accept."""
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1].startswith("+") and _NUMBER_GROUP.fullmatch(word):
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
 
 def phone_argument(words: Sequence[str], usage: str) -> str:
     """The one E.164 number a command like `show <+E164>` takes, normalised."""
-    parsed = parse_args(words, max_positionals=1, usage=usage)
+    parsed = parse_args(joined_number(words), max_positionals=1, usage=usage)
     if not parsed.positionals:
         raise UsageError("Which number? Give it in international format, e.g. `+12025550134`.", usage)
     return e164(parsed.positionals[0], usage)

@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import ButtonElement, SectionBlock
 from bot.blockkit import ids
 from bot.blockkit.blocks import money, section
 from bot.blockkit.metadata import SlackMeta
+from bot.blockkit.text import escape
 from bot.sinch.models import AvailableNumber, Capability
 
 REQUEST_BUTTON_TEXT = "Request this number"
@@ -52,6 +53,18 @@ class NumberOffer(SlackMeta):
 
     def prices_text(self) -> str:
         return f"setup {money(self.setup, self.currency)} · monthly {money(self.monthly, self.currency)}"
+
+    def price_change_from(self, shown: NumberOffer) -> str | None:
+        """A sentence when this (Sinch's) price differs from the one `shown` to the requester, else None.
+
+        `shown` travelled through Slack, so its figures are quoted as what the requester saw, escaped.
+        """
+        if (self.setup, self.monthly, self.currency) == (shown.setup, shown.monthly, shown.currency):
+            return None
+        return (
+            f"The price changed since the search: the requester was shown {escape(shown.prices_text())}; "
+            f"Sinch now says {self.prices_text()}."
+        )
 
     def directly_rentable(self) -> bool:
         """Sinch's rent endpoints only take US LOCAL numbers; others need a Number Order."""

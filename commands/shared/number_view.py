@@ -1,6 +1,8 @@
 """An active number as people read it in Slack: one-line summaries, the full detail, what a release stops.
 
-Pure functions over the Sinch models; the workflows fetch, these render.
+Pure functions over the Sinch models; the workflows fetch, these render. Names, IDs, addresses and URLs are
+whatever someone stored at Sinch: the mrkdwn renderers escape them; `format_address` and `stops_working` give
+plain text (for plain_text objects and stored card summaries, which are escaped where they are shown).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.blockkit.blocks import context, fields, header, money, section
 from bot.blockkit.dates import DATE_ONLY, slack_date
+from bot.blockkit.text import escape
 from bot.sinch.models import (
     ActiveNumber,
     EmergencyAddress,
@@ -97,17 +100,18 @@ def format_address(address: EmergencyAddress) -> str:
 
 def number_line(number: ActiveNumber) -> str:
     """One line per number in `list`: number, name, where, what it can do and what it is linked to."""
-    name = f" *{number.display_name}*" if number.display_name else ""
+    name = f" *{escape(number.display_name)}*" if number.display_name else ""
     capabilities = "+".join(sorted(number.capability)) or "no capabilities"
     links = []
     sms = sms_link(number)
     if sms.service_plan_id:
-        links.append(f"SMS plan `{sms.service_plan_id}`")
+        links.append(f"SMS plan {_id(sms.service_plan_id)}")
     voice = voice_link(number.voice_configuration)
     if voice.target:
-        links.append(f"voice {voice.type} `{voice.target}`")
+        links.append(f"voice {escape(voice.type)} {_id(voice.target)}")
     linked = f" · {', '.join(links)}" if links else ""
-    return f"`{number.phone_number}`{name} · {number.region_code} {number.type} · {capabilities}{linked}"
+    where = escape(f"{number.region_code} {number.type}")
+    return f"{_id(number.phone_number)}{name} · {where} · {escape(capabilities)}{linked}"
 
 
 def detail_blocks(number: ActiveNumber, emergency: EmergencyAddress | None) -> list[Block]:
@@ -119,25 +123,25 @@ def detail_blocks(number: ActiveNumber, emergency: EmergencyAddress | None) -> l
     blocks.extend(
         fields(
             [
-                ("Display name", number.display_name or NONE),
-                ("Region / type", f"{number.region_code or '?'} {number.type or '?'}"),
-                ("Capabilities", ", ".join(sorted(number.capability)) or NONE),
+                ("Display name", escape(number.display_name or NONE)),
+                ("Region / type", escape(f"{number.region_code or '?'} {number.type or '?'}")),
+                ("Capabilities", escape(", ".join(sorted(number.capability)) or NONE)),
                 ("Price", f"{monthly} every {interval} month(s)" if interval else monthly),
                 ("Next charge", _date(number)),
-                ("Callback URL", number.callback_url or "project default"),
+                ("Callback URL", escape(number.callback_url or "project default")),
             ]
         )
     )
     blocks.append(section(_sms_text(number)))
     blocks.append(section(_voice_text(number)))
-    blocks.append(section(f"*Emergency address*\n{format_address(emergency) if emergency else NONE}"))
+    blocks.append(section(f"*Emergency address*\n{escape(format_address(emergency)) if emergency else NONE}"))
     if number.expire_at is not None:
         blocks.append(context(f":hourglass: Released; stays active until {slack_date(number.expire_at)}."))
     return blocks
 
 
 def stops_working(number: ActiveNumber, emergency: EmergencyAddress | None) -> list[str]:
-    """What a release of the number cuts off, one sentence each (empty: nothing is linked)."""
+    """What a release of the number cuts off, one plain-text sentence each (empty: nothing is linked)."""
     lines = []
     sms = effective_sms_link(number)
     if sms.service_plan_id:
@@ -172,7 +176,8 @@ def _sms_text(number: ActiveNumber) -> str:
 
 def _scheduled_sms_lines(scheduled: ScheduledProvisioning) -> list[str]:
     target = f"plan {_id(scheduled.service_plan_id)}, campaign {_id(scheduled.campaign_id)}"
-    lines = [f"{_status_icon(scheduled.status)} Scheduled provisioning to {target}: *{scheduled.status}*"]
+    status = escape(str(scheduled.status))
+    lines = [f"{_status_icon(scheduled.status)} Scheduled provisioning to {target}: *{status}*"]
     if not is_pending(scheduled.status):
         lines.extend(f"• {explanation.as_line()}" for explanation in explain_all(scheduled.error_codes))
     return lines
@@ -180,14 +185,14 @@ def _scheduled_sms_lines(scheduled: ScheduledProvisioning) -> list[str]:
 
 def _voice_text(number: ActiveNumber) -> str:
     voice = voice_link(number.voice_configuration)
-    lines = ["*Voice*", f"{voice.type}: {_id(voice.target)}"]
+    lines = ["*Voice*", f"{escape(voice.type)}: {_id(voice.target)}"]
     config = number.voice_configuration
     scheduled = config.scheduled_voice_provisioning if config is not None else None
     if scheduled is not None:
         pending = scheduled_voice_link(scheduled)
         lines.append(
-            f"{_status_icon(scheduled.status)} Scheduled voice provisioning to {pending.type} "
-            f"{_id(pending.target)}: *{scheduled.status}*"
+            f"{_status_icon(scheduled.status)} Scheduled voice provisioning to {escape(pending.type)} "
+            f"{_id(pending.target)}: *{escape(str(scheduled.status))}*"
         )
     return "\n".join(lines)
 
@@ -197,4 +202,4 @@ def _status_icon(status: ProvisioningStatus | int | None) -> str:
 
 
 def _id(value: str | None) -> str:
-    return f"`{value}`" if value else NONE
+    return f"`{escape(value)}`" if value else NONE

@@ -11,13 +11,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
+from bot.blockkit.text import clean
 from bot.errors import UsageError
+
+# The longest value any option takes: a display name or a Sinch ID (the forms' limits too).
+OPTION_MAX = 100
 
 
 def split_words(text: str) -> list[str]:
-    """Shell-like splitting so display names can be quoted: `update +1... "Support line"`."""
+    """Shell-like splitting so display names can be quoted: `update +1... "Support line"`.
+
+    Control and bidi characters are removed first, so no word a command stores or sends to Sinch has any.
+    """
     try:
-        return shlex.split(text.replace("\u201c", '"').replace("\u201d", '"'))
+        return shlex.split(clean(text).replace("\u201c", '"').replace("\u201d", '"'))
     except ValueError as exc:
         raise UsageError(f"Could not read that command: {exc} (check your quotes).") from None
 
@@ -49,7 +56,10 @@ def parse_args(
     max_positionals: int | None = None,
     usage: str | None = None,
 ) -> Parsed:
-    """Split words into positionals, boolean `flags` and valued `options` (`--limit 5`, `--limit=5`)."""
+    """Split words into positionals, boolean `flags` and valued `options` (`--limit 5`, `--limit=5`).
+
+    An option value longer than OPTION_MAX is refused here, once for every command.
+    """
     positionals: list[str] = []
     seen_flags: set[str] = set()
     values: dict[str, str] = {}
@@ -74,6 +84,11 @@ def parse_args(
                 raise UsageError(f"`{name}` needs a value.", usage)
         else:
             raise UsageError(f"Unknown option `{word}`.{suggest(name, known)}", usage)
+    too_long = next((name for name, value in values.items() if len(value) > OPTION_MAX), None)
+    if too_long is not None:
+        raise UsageError(
+            f"Keep `{too_long}` to {OPTION_MAX} characters or fewer (it has {len(values[too_long])}).", usage
+        )
     if max_positionals is not None and len(positionals) > max_positionals:
         extra = " ".join(positionals[max_positionals:])
         raise UsageError(f"Unexpected `{extra}`.", usage)
@@ -84,3 +99,10 @@ def suggest(word: str, choices: Sequence[str]) -> str:
     """A " Did you mean `x`?" hint for a near miss, else "" (shared by subcommand and value checks)."""
     close = get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" Did you mean `{close[0]}`?" if close else ""
+
+
+def shortened(word: str, keep: int = 24) -> str:
+    """A typed word as an error message may echo it: a very long one is cut, so the reason stays readable."""
+    if len(word) <= keep:
+        return word
+    return f"{word[:keep]}… ({len(word)} characters)"

@@ -18,9 +18,11 @@ from bot.blockkit.blocks import context, fields, section
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
 from bot.services import Services
 from bot.sinch.errors import NotFound
+from bot.watching.watcher import end_watch_on_removal
 from commands.shared.approval_requests import answer_with_request
 from commands.shared.modal_flow import JsonView, modal, open_and_fill
 from commands.shared.router import Invocation
+from storage.events import EventApi
 from storage.request_types import RequestKind
 from storage.requests import Request
 
@@ -48,6 +50,8 @@ class Removal:
     remaining: Callable[[Services, str], str]
     removed_text: str  # the outcome; `{phone}` is replaced by the number
     already_gone_text: str  # the outcome when there was nothing left to remove
+    # The API whose provisioning watch on the number the removal ends (None: the number itself stays).
+    watched_api: EventApi | None = None
 
 
 def confirm_removal(removal: Removal, invocation: Invocation, services: Services, phone_number: str) -> None:
@@ -103,18 +107,21 @@ def removal_executor(removal: Removal) -> Executor:
             removal.delete(services, phone)
         except NotFound:
             return Outcome(True, removal.already_gone_text.format(phone=phone))
-        return _removed(removal, phone)
+        return _removed(removal, services, request)
 
     def reconcile(services: Services, request: Request) -> Outcome:
         phone = str(request.payload["phone_number"])
         try:
             still_there = removal.remaining(services, phone)
         except NotFound:
-            return _removed(removal, phone)
+            return _removed(removal, services, request)
         return Outcome(False, still_there)
 
     return Executor(describe=removal.describe_kind, execute=execute, reconcile=reconcile)
 
 
-def _removed(removal: Removal, phone: str) -> Outcome:
+def _removed(removal: Removal, services: Services, request: Request) -> Outcome:
+    phone = str(request.payload["phone_number"])
+    if removal.watched_api is not None:
+        end_watch_on_removal(services, phone, removal.watched_api, request.id)
     return Outcome(True, removal.removed_text.format(phone=phone), result={"phone_number": phone})

@@ -12,7 +12,7 @@ from difflib import get_close_matches
 
 from bot.errors import UsageError
 from bot.sinch.models import AvailableRegion, Capability, NumberPattern, NumberType, SearchPattern
-from commands.shared.parsing import parse_args
+from commands.shared.parsing import parse_args, shortened
 
 SEARCH_USAGE = (
     "/numbers search <REGION> <TYPE> [digits] [--starts|--contains|--ends] [--sms] [--voice] [--limit N]"
@@ -134,9 +134,11 @@ def parse_pattern(digits: str | None, position: SearchPattern | None) -> NumberP
     text = digits.strip()
     body = text.removeprefix("+")
     if not body.isdigit():
-        raise UsageError(f"The pattern `{text}` must be digits (e.g. `555` or `+1206`).")
+        raise UsageError(f"The pattern `{shortened(text)}` must be digits (e.g. `555` or `+1206`).")
     if len(body) > MAX_PATTERN_DIGITS:
-        raise UsageError(f"The pattern `{text}` is longer than a phone number ({MAX_PATTERN_DIGITS} digits).")
+        raise UsageError(
+            f"The pattern has {len(body)} digits, more than a phone number ({MAX_PATTERN_DIGITS} digits)."
+        )
     search = position or SearchPattern.START
     if text.startswith("+") and search is not SearchPattern.START:
         raise UsageError("A pattern with `+` is the start of a number; drop the `+` to match anywhere else.")

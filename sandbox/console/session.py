@@ -126,8 +126,15 @@ class Session:
         self._log.user_acted()
         try:
             ack = action(user)
-        except (ElementNotFoundError, RequiredFieldMissingError) as exc:
-            raise ConsoleError(str(exc)) from None
+        except RequiredFieldMissingError as exc:
+            raise ConsoleError(
+                f'“{exc.field}” is required in the form “{exc.view_title}”: /submit "{exc.field}=…"'
+            ) from None
+        except ElementNotFoundError:
+            # The driver's words name action and view ids; the person typed about what they saw.
+            raise ConsoleError(
+                "that is no longer on screen as it was shown (it changed meanwhile): /look shows it now"
+            ) from None
         # The ack just arrived: the quiet period counts from here.
         self._log.record([])
         if not self._log.wait_settled(QUIET_SECONDS, self._bot_idle, SETTLE_TIMEOUT_SECONDS):
@@ -214,7 +221,15 @@ def _click(user: SlackUserDriver, action: Action, option: str | None) -> Ack:
     choice = placed.element.get("value") if placed.type == "button" else option
     if placed.type != "button" and option is None:
         raise ConsoleError(f"pick an option: /click <n> <option> ({placed.type})")
-    return user.click(action.surface, placed.action_id, value=choice, block_id=placed.block_id)
+    try:
+        return user.click(action.surface, placed.action_id, value=choice, block_id=placed.block_id)
+    except ElementNotFoundError:
+        what = (
+            f"“{placed.text}” button" if placed.type == "button" else f"“{placed.text or placed.type}” choice"
+        )
+        raise ConsoleError(
+            f"There is no {what} on that message any more (it changed since it was shown): /look shows it now"
+        ) from None
 
 
 def _choices(modal: View, values: dict[str, str]) -> dict[str, str | list[str]]:

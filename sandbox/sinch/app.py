@@ -14,9 +14,9 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from sandbox.sinch import callback_configuration, emergency, imported, numbers
+from sandbox.sinch import callback_configuration, emergency, imported, numbers, orders
 from sandbox.sinch.auth import Authenticator
-from sandbox.sinch.backend import Backend, Call
+from sandbox.sinch.backend import Backend, Call, UploadStream
 from sandbox.sinch.callbacks import Api
 from sandbox.sinch.errors import ApiError, ErrorStyle, invalid_field
 from sandbox.sinch.faults import FaultConfig
@@ -44,6 +44,8 @@ class Route:
     method: str
     handler: Handler
     style: ErrorStyle = ErrorStyle.NESTED
+    # The handler streams the multipart body itself; nothing reads it before.
+    multipart: bool = False
 
 
 def _callback_configuration_routes(prefix: str, api: Api) -> tuple[Route, Route]:
@@ -57,6 +59,7 @@ def _callback_configuration_routes(prefix: str, api: Api) -> tuple[Route, Route]
 
 _N = "/v1/projects/<segment:project_id>"
 _I = f"{IMPORTED_PREFIX}/v1/projects/<segment:project_id>"
+_O = f"{_N}/numberOrders"
 _FLAT = ErrorStyle.FLAT
 
 ROUTES: tuple[Route, ...] = (
@@ -80,6 +83,18 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         emergency.deprovision,
     ),
+    Route(f"{_O}:lookupNumberRequirements", "POST", orders.lookup_requirements),
+    Route(f"{_O}:createNumberOrder", "POST", orders.create_order),
+    Route(f"{_O}/<segment:order_id>", "GET", orders.get_order),
+    Route(f"{_O}/<segment:order_id>/registration", "PUT", orders.update_registration),
+    Route(f"{_O}/<segment:order_id>/registration", "GET", orders.get_registration),
+    Route(
+        f"{_O}/<segment:order_id>/attachments/<segment:attachment_id>",
+        "POST",
+        orders.upload_attachment,
+        multipart=True,
+    ),
+    Route(f"{_O}/<segment:order_id>/submit", "POST", orders.submit_order),
     Route(f"{_I}/importedNumbers", "GET", imported.list_imported, _FLAT),
     Route(f"{_I}/importedNumbers", "POST", imported.import_number, _FLAT),
     Route(f"{_I}/importedNumbers/<segment:phone_number>", "GET", imported.get_imported, _FLAT),
@@ -150,8 +165,17 @@ class SandboxApp:
             raise ApiError(
                 401, "Missing or invalid credentials", headers={"WWW-Authenticate": 'Bearer realm="sinch"'}
             )
+        upload = (
+            UploadStream(request.headers.get("Content-Type", ""), request.stream) if route.multipart else None
+        )
         call = Call(
-            arguments["project_id"], request.args, _json_body(request), arguments.get("phone_number", "")
+            arguments["project_id"],
+            request.args,
+            None if route.multipart else _json_body(request),
+            arguments.get("phone_number", ""),
+            arguments.get("order_id", ""),
+            arguments.get("attachment_id", ""),
+            upload,
         )
         return _json_response(route.handler(self._backend, call))
 
@@ -175,6 +199,8 @@ def _json_body(request: Request) -> Any:
 
 
 def _json_or_none(request: Request) -> Any:
+    if request.mimetype == "multipart/form-data":
+        return None  # an upload is streamed by its handler, never read whole for the log
     try:
         return _json_body(request)
     except ApiError:

@@ -39,12 +39,14 @@ class Api(Enum):
 
 @dataclass(frozen=True)
 class EventTarget:
-    """The number an event is about, and where its owner wants to hear about it."""
+    """The number (or order) an event is about, and where its owner wants to hear about it."""
 
     api: Api
     project_id: str
-    phone_number: str
+    resource_id: str
     callback_url: str
+    # The API's own resource type (ACTIVE_NUMBER / IMPORTED_NUMBER) unless the event is about an order.
+    resource_type: str | None = None
 
 
 def new_event_id() -> str:
@@ -66,8 +68,8 @@ def event_payload(
         "eventId": new_event_id(),
         "timestamp": timestamp,
         "projectId": target.project_id,
-        "resourceId": target.phone_number,
-        "resourceType": target.api.value,
+        "resourceId": target.resource_id,
+        "resourceType": target.resource_type or target.api.value,
         "eventType": event_type,
         "status": status,
         "failureCode": failure_code,

@@ -27,5 +27,10 @@ class SandboxConfig:
     callback_hmac_secret: str | None = None
     # The spec limits :rent and :rentAny to US LOCAL numbers; a demo may relax that for :rent.
     rent_us_local_only: bool = True
+    # Number orders: how long a created order reserves its numbers (the spec: 30 minutes to 48 hours), how
+    # long the review takes after a submit, and the largest document an upload may carry.
+    order_reservation_seconds: float = 48 * 3600
+    order_review_seconds: float = 30.0
+    attachment_max_bytes: int = 10 * 1024 * 1024
     # Token expiry is measured on this clock so tests can move time forward instead of sleeping.
     clock: Callable[[], float] = field(default=time.monotonic, compare=False)

@@ -21,10 +21,18 @@ class EventPublisher:
         status: str = "SUCCEEDED",
         failure_code: str | None = None,
     ) -> None:
-        url = number.callback_url or self._default_url
+        target = EventTarget(api, number.project_id, number.phone_number, number.callback_url)
+        self._send(target, event_type, status, failure_code)
+
+    def publish_order(self, project_id: str, order_id: str, callback_url: str, state: str) -> None:
+        """A NUMBER_ORDER_PROCESSING event: `status` is the order's new state."""
+        target = EventTarget(Api.NUMBERS, project_id, order_id, callback_url, resource_type="NUMBER_ORDER")
+        self._send(target, "NUMBER_ORDER_PROCESSING", state, None)
+
+    def _send(self, target: EventTarget, event_type: str, status: str, failure_code: str | None) -> None:
+        url = target.callback_url or self._default_url
         if not url:
             return
-        project = self._state.project(number.project_id)
-        secret = project.numbers_hmac_secret if api is Api.NUMBERS else project.imported_hmac_secret
-        target = EventTarget(api, number.project_id, number.phone_number, number.callback_url)
+        project = self._state.project(target.project_id)
+        secret = project.numbers_hmac_secret if target.api is Api.NUMBERS else project.imported_hmac_secret
         self._dispatcher.send(url, event_payload(target, event_type, status, failure_code), secret)

@@ -15,6 +15,7 @@ from sandbox.sinch.changes import ChangeSignal
 from sandbox.sinch.config import SandboxConfig
 from sandbox.sinch.events import EventPublisher
 from sandbox.sinch.faults import FaultConfig
+from sandbox.sinch.orders import OrderDesk
 from sandbox.sinch.provisioning import Provisioner
 from sandbox.sinch.request_log import RequestLog
 from sandbox.sinch.scheduler import TimerQueue
@@ -43,9 +44,20 @@ class RunningSandbox:
             duration_seconds=config.provisioning_seconds,
             failure_rate=config.failure_rate,
         )
+        orders = OrderDesk(
+            config,
+            self.state,
+            provisioner=self._provisioner,
+            events=events,
+            timers=self._timers,
+            changes=self._changes,
+        )
         self._auth = Authenticator(config.credentials, config.token_ttl_seconds, config.clock)
         app = SandboxApp(
-            Backend(config, self.state, self._provisioner, events), self._auth, self.faults, self.requests
+            Backend(config, self.state, self._provisioner, events, orders),
+            self._auth,
+            self.faults,
+            self.requests,
         )
         try:
             self._server = BackgroundServer(app, host=host, port=port).start()

@@ -139,6 +139,9 @@ def number_pattern(
         return None
     if not pattern:
         return None
+    if not isinstance(pattern, str):
+        violations.add(f"{prefix}pattern", "Expected a string of digits")
+        return None
     digits = pattern.strip().removeprefix("+")
     if not digits.isdigit():
         violations.add(f"{prefix}pattern", f"{pattern!r} must be digits, optionally after a leading +")

@@ -76,3 +76,10 @@ class Directory:
         if members is None:
             raise ApiError("no_such_subteam")
         return list(members)
+
+    def set_usergroup_members(self, usergroup: str, user_ids: Iterable[str]) -> None:
+        """Replace a group's members, as `usergroups.users.update` does (every id must be a known user)."""
+        if usergroup not in self._usergroups:
+            raise ApiError("no_such_subteam")
+        members = [self.user(user_id).id for user_id in user_ids]
+        self._usergroups[usergroup] = members

@@ -17,6 +17,8 @@ class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: dict[str, list[Fault]] = {}
+        # Seconds every Web API call takes after its work is done: a slow Slack whose answer lags its effect.
+        self.latency_seconds = 0.0
 
     def fail_next(self, method: str, count: int, status: int, error: str | None, retry_after: int) -> None:
         default_error = (

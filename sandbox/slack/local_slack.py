@@ -169,7 +169,17 @@ class LocalSlack:
         """The first truthy result of `predicate(slack)`, re-evaluated whenever the workspace changes."""
         return self._workspace.wait_until(lambda: predicate(self), timeout)
 
+    def set_usergroup_members(self, usergroup: str, user_ids: Iterable[str]) -> None:
+        """An admin edits a user group in Slack (someone joins or leaves the approvers, say)."""
+        with self._workspace.transaction() as workspace:
+            workspace.directory.set_usergroup_members(usergroup, user_ids)
+
     # --- faults --------------------------------------------------------------------------------------------
+
+    @property
+    def faults(self) -> Faults:
+        """Injected trouble: `fail_next` below, and `faults.latency_seconds` for a slow workspace."""
+        return self._faults
 
     def fail_next(
         self, method: str, count: int = 1, status: int = 200, error: str | None = None, retry_after: int = 1

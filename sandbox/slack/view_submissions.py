@@ -15,6 +15,11 @@ from sandbox.slack.workspace import Workspace
 class RequiredFieldMissingError(ValueError):
     """Slack's client refuses to submit a modal with an empty required input; nothing reaches the app."""
 
+    def __init__(self, field: str, view: View) -> None:
+        super().__init__(f"{field!r} is required in view {view.id}")
+        self.field = field
+        self.view_title = view.title
+
 
 def submission_state(view: View, values: Mapping[str, Choice]) -> JsonDict:
     """state.values for `values` keyed by block_id or label; untouched inputs keep their initial value."""
@@ -26,7 +31,7 @@ def submission_state(view: View, values: Mapping[str, Choice]) -> JsonDict:
         key = block_id if block_id in remaining else label if label in remaining else None
         choice = remaining.pop(key) if key is not None else initial_choice(element)
         if choice in (None, "", []) and not block.get("optional", False):
-            raise RequiredFieldMissingError(f"{label or block_id!r} is required in view {view.id}")
+            raise RequiredFieldMissingError(label or block_id, view)
         state[block_id] = {element["action_id"]: {"type": element["type"], **element_value(element, choice)}}
     if remaining:
         labels = [plain_text(block.get("label")) for block in view.input_blocks()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -87,7 +88,10 @@ class WebApi:
             if wait > 0:
                 headers = {"Retry-After": retry_after_header(wait)}
                 return self._answer(method, args, {"ok": False, "error": "ratelimited"}, 429, headers)
-        return self._answer(method, args, self._run(method, args))
+        response = self._answer(method, args, self._run(method, args))
+        if self._faults.latency_seconds:
+            time.sleep(self._faults.latency_seconds)  # done and recorded; only the answer is late
+        return response
 
     def _refuse_token(self, method: str, token: str) -> str | None:
         if not token:

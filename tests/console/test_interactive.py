@@ -66,10 +66,11 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
+def terminal(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Terminal]:
     master, slave = pty.openpty()
     # A pseudo-terminal does not answer cursor position requests; prompt_toolkit would wait for it.
     env = clean_env(tmp_path) | {"TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    env |= getattr(request, "param", {})
     process = subprocess.Popen(
         [str(NUMBOT), "console"], stdin=slave, stdout=slave, stderr=subprocess.DEVNULL, cwd=tmp_path, env=env
     )
@@ -101,3 +102,11 @@ def test_provisioning_news_appears_while_the_prompt_waits(terminal: Terminal) ->
     terminal.wait_for("is ready: SMS provisioning finished.")
 
     assert "✅" in terminal.shown() and b"\x1b[" in terminal.raw  # emoji and colours on a terminal
+
+
+@pytest.mark.parametrize("terminal", [{"NUMBOT_LOG_LEVEL": "DEBUG"}], indirect=True)
+def test_log_records_are_printed_by_the_console_above_the_prompt(terminal: Terminal) -> None:
+    # stderr goes nowhere here: a record only shows if the console printed it itself, above the prompt.
+    terminal.wait_for("rita in #ops>")
+    terminal.type("/numbers help")
+    terminal.wait_for("HTTP Request: POST")

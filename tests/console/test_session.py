@@ -71,6 +71,30 @@ def test_a_card_appears_by_itself_and_an_approver_approves_it_by_its_number(
     assert f"reply in thread “{request.id}" in decided and "@rita your request" in decided
 
 
+def test_a_button_gone_since_it_was_shown_is_named_in_words_not_ids(console: ConsoleUnderTest) -> None:
+    submit_test_request(console.live.world.runtime.services)
+    console.transcript.wait_for("● new in #approvals")
+    console.type("/as approver")
+    console.type("/channel approvals")
+    console.type("/click 1")
+
+    with pytest.raises(ConsoleError) as refused:
+        console.type("/click 1")
+
+    assert "There is no “Approve” button on that message any more" in str(refused.value)
+    assert "approval.approve" not in str(refused.value)
+
+
+def test_a_required_field_left_empty_is_named_with_its_form(console: ConsoleUnderTest) -> None:
+    console.type("/numbers search")
+
+    with pytest.raises(ConsoleError) as refused:
+        console.type("/submit")
+
+    assert str(refused.value).startswith("“Region” is required in the form “Search numbers”")
+    assert " view V" not in str(refused.value)
+
+
 def test_the_newest_button_with_a_text_is_clicked_and_the_bot_refusal_is_shown(
     console: ConsoleUnderTest,
 ) -> None:

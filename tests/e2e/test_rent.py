@@ -169,9 +169,10 @@ def test_the_requester_cannot_approve_their_own_request(world: World) -> None:
 
     acked(world.requester.click(pending, ids.APPROVE))
 
-    ephemeral_containing(
-        world, world.requester.user_id, "You requested this yourself; another approver must decide."
+    refusal = ephemeral_containing(
+        world, world.requester.user_id, "You requested this yourself; another approver must decide: ask one"
     )
+    assert "<@U0APPROVE>" in refusal.text and "<@U0REQUEST>" not in refusal.text
     assert sinch_calls(world, ":rent") == []
     assert requests.get_request(world.services.store, request.id).state == "pending"  # type: ignore[union-attr]
 
@@ -195,14 +196,15 @@ def test_a_rejection_reason_reaches_the_card_and_the_requester(world: World) -> 
 
     acked(world.approver.click(pending, ids.REJECT))
     reason_form = world.wait_for(lambda slack: slack.views(world.approver.user_id))[-1]
-    acked(world.approver.submit(reason_form, {"reason": "We have enough voice numbers."}))
+    acked(world.approver.submit(reason_form, {"reason": "We have enough voice numbers & no budget."}))
 
     rejected = card(world, request, "rejected")
-    assert "Rejected by <@U0APPROVE>" in shown(rejected) and ">We have enough voice numbers." in shown(
+    assert "Rejected by <@U0APPROVE>" in shown(rejected) and ">We have enough voice numbers" in shown(
         rejected
     )
     assert rejected.buttons() == []
-    thread_reply(world, rejected, "<@U0REQUEST> your request")
+    told = thread_reply(world, rejected, "<@U0REQUEST> your request")
+    assert "Reason: We have enough voice numbers &amp; no budget." in shown(told)
     assert sinch_calls(world, ":rent") == []
 
 

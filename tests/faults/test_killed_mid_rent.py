@@ -7,10 +7,7 @@ sandbox and the restarted bot live in the test process and share the database fi
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from sandbox.sinch import SandboxConfig, start_sandbox
 from serving import BackgroundServer
 from storage import requests
 from storage.db import Store
+from tests.faults.bot_process import start_bot_process
 from tests.faults.flows import (
     CallbackRecorder,
     acked,
@@ -33,23 +31,8 @@ from tests.faults.flows import (
 )
 from tests.harness import APPROVER, PROJECT_ID, REQUESTER, bot_settings, local_slack, shown
 
-REPO = Path(__file__).resolve().parents[2]
 # Long enough that the kill surely lands while Sinch is still working on the rent.
 RENT_HELD_SECONDS = 1.5
-
-
-def start_bot_process(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.faults.bot_process"],
-        cwd=REPO,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    url = process.stdout.readline().strip()
-    assert url.startswith("http://"), f"the bot process did not start (exit code {process.poll()})"
-    return process, url
 
 
 def test_a_bot_killed_mid_rent_settles_the_truth_after_restart_and_never_rents_twice(

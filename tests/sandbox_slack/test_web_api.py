@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from sandbox.slack import LocalSlack, RateLimits
+from sandbox.slack.errors import ApiError
 from tests.sandbox_slack.conftest import APPROVER, OPS, PRIVATE, QUIET, REQUESTER, ManualClock, local_slack
 
 
@@ -73,6 +74,19 @@ def test_directory_lookups(client: WebClient) -> None:
     assert client.usergroups_users_list(usergroup="S0APPROVERS")["users"] == [APPROVER]
     assert client.conversations_info(channel=QUIET)["channel"]["is_member"] is False
     assert api_error(lambda: client.users_info(user="U0NOBODY")).response["error"] == "user_not_found"
+
+
+def test_an_admin_can_change_who_is_in_a_user_group(slack: LocalSlack, client: WebClient) -> None:
+    slack.set_usergroup_members("S0APPROVERS", [REQUESTER])
+    assert client.usergroups_users_list(usergroup="S0APPROVERS")["users"] == [REQUESTER]
+
+    slack.set_usergroup_members("S0APPROVERS", [])
+    assert client.usergroups_users_list(usergroup="S0APPROVERS")["users"] == []
+
+    with pytest.raises(ApiError, match="user_not_found"):
+        slack.set_usergroup_members("S0APPROVERS", ["U0NOBODY"])
+    with pytest.raises(ApiError, match="no_such_subteam"):
+        slack.set_usergroup_members("S0NOSUCH", [APPROVER])
 
 
 def test_missing_fallback_text_is_accepted_with_a_warning(slack: LocalSlack, client: WebClient) -> None:

@@ -22,7 +22,13 @@ def test_reopening_a_database_applies_migrations_once_and_keeps_data(tmp_path: P
     second = Store(path)
 
     applied = [row["name"] for row in second.db.query("SELECT name FROM _sqlite_migrations")]
-    assert applied == ["m001_initial_schema", "m002_callback_secret", "m003_outbox_channel_order"]
+    assert applied == [
+        "m001_initial_schema",
+        "m002_callback_secret",
+        "m003_outbox_channel_order",
+        "m004_outbox_claims",
+        "m005_heartbeat",
+    ]
     assert second.db["leases"].count == 1
     second.close_all()
 

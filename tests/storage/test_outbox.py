@@ -8,6 +8,7 @@ import pytest
 from storage import Store
 from storage.outbox import (
     OutboxMessage,
+    claim,
     defer,
     due,
     enqueue,
@@ -15,6 +16,7 @@ from storage.outbox import (
     mark_sent,
     oldest_pending,
     pending_counts,
+    renew_claim,
     sent_ts,
 )
 from tests.storage.helpers import T0
@@ -146,3 +148,62 @@ def test_a_deferred_message_holds_back_later_ones_of_its_channel_only(store: Sto
 
     assert [row.id for row in due(store, T0 + timedelta(seconds=5))] == [elsewhere]
     assert [row.id for row in due(store, T0 + timedelta(seconds=30))] == [rate_limited, later, elsewhere]
+
+
+CLAIM_TTL = timedelta(minutes=5)
+
+
+def test_a_claimed_message_and_its_channel_are_hidden_from_every_other_process(store: Store) -> None:
+    first = enqueue(store, OutboxMessage(channel="C_OPS", text="one"), T0)
+    enqueue(store, OutboxMessage(channel="C_OPS", text="two"), T0)
+    other = enqueue(store, OutboxMessage(channel="C_OTHER", text="three"), T0)
+
+    assert claim(store, [first], "process-a", T0, CLAIM_TTL)
+
+    assert not claim(store, [first], "process-b", T0, CLAIM_TTL)
+    assert [row.id for row in due(store, T0)] == [other]
+
+
+def test_a_claim_takes_all_of_a_digest_or_none_of_it(store: Store) -> None:
+    ids = [
+        enqueue(store, OutboxMessage(channel="C_OPS", text=f"n{i}", digest_key="rent"), T0) for i in range(3)
+    ]
+    assert claim(store, [ids[1]], "process-a", T0, CLAIM_TTL)
+
+    assert not claim(store, ids, "process-b", T0, CLAIM_TTL)
+    # The two free rows were not left claimed by the failed attempt.
+    assert claim(store, [ids[0], ids[2]], "process-c", T0, CLAIM_TTL)
+
+
+def test_a_sent_message_cannot_be_claimed_and_an_abandoned_claim_expires(store: Store) -> None:
+    sent = enqueue(store, OutboxMessage(channel="C_OPS", text="sent"), T0)
+    abandoned = enqueue(store, OutboxMessage(channel="C_OTHER", text="claimer died"), T0)
+    assert claim(store, [sent, abandoned], "process-a", T0, CLAIM_TTL)
+    mark_sent(store, sent, "1700000000.000100", T0)
+
+    later = T0 + CLAIM_TTL
+    assert not claim(store, [sent], "process-b", later, CLAIM_TTL)
+    assert [row.id for row in due(store, later)] == [abandoned]
+    assert claim(store, [abandoned], "process-b", later, CLAIM_TTL)
+
+
+def test_a_deferred_message_is_released_for_its_retry(store: Store) -> None:
+    message = enqueue(store, OutboxMessage(channel="C_OPS", text="rate limited"), T0)
+    assert claim(store, [message], "process-a", T0, CLAIM_TTL)
+
+    defer(store, message, T0 + timedelta(seconds=1), "ratelimited")
+
+    assert claim(store, [message], "process-b", T0 + timedelta(seconds=1), CLAIM_TTL)
+
+
+def test_only_the_claimer_renews_its_claim_and_a_renewed_claim_outlives_its_first_deadline(
+    store: Store,
+) -> None:
+    slow = enqueue(store, OutboxMessage(channel="C_OPS", text="Slack is slow"), T0)
+    assert claim(store, [slow], "process-a", T0, CLAIM_TTL)
+
+    assert renew_claim(store, [slow], "process-b", T0 + 2 * CLAIM_TTL) == 0
+    assert renew_claim(store, [slow], "process-a", T0 + 2 * CLAIM_TTL) == 1
+
+    assert not claim(store, [slow], "process-b", T0 + CLAIM_TTL, CLAIM_TTL)
+    assert claim(store, [slow], "process-b", T0 + 2 * CLAIM_TTL, CLAIM_TTL)

@@ -1,20 +1,16 @@
-"""Every failure a Slack user can meet becomes one clear ephemeral message; tracebacks stay in the log."""
+"""The errors a Slack user can meet, and the one sentence each becomes; tracebacks stay in the log.
+
+`commands.shared.replies.on_error` shows that sentence wherever the user is looking.
+"""
 
 from __future__ import annotations
 
 import logging
 import secrets
-from typing import TYPE_CHECKING
 
 from bot.blockkit import ids
-from bot.blockkit.blocks import section, to_dicts, with_sandbox_note
 from bot.blockkit.text import escape
 from bot.sinch.errors import SinchError
-
-if TYPE_CHECKING:
-    from slack_bolt import Respond
-
-    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -53,21 +49,3 @@ def describe(error: Exception) -> str:
 
 def _full_usage(usage: str) -> str:
     return usage if usage.startswith("/") else f"{ids.COMMAND} {usage}"
-
-
-def report_error(
-    error: Exception, respond: Respond | None, services: Services, *, help_hint: bool = False
-) -> None:
-    """Tell the user ephemerally; `help_hint` points a command they could not phrase to `/numbers help`."""
-    text = describe(error)
-    if help_hint and isinstance(error, UsageError) and not error.usage:
-        text += "\nType `/numbers help` for every command with examples."
-    if respond is None or respond.response_url is None:
-        log.warning("no way to tell the user: %s", text)
-        return
-    respond(
-        text=text,
-        blocks=to_dicts(with_sandbox_note([section(text)], services.sandbox)),
-        response_type="ephemeral",
-        replace_original=False,
-    )

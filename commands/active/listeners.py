@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 
-from bot.blockkit import ids
 from bot.blockkit.text import escape
-from bot.errors import report_error
 from bot.services import Services
 from commands.active.listing import (
     LIST_USAGE,
@@ -19,45 +17,20 @@ from commands.active.listing import (
     next_page_message,
     parse_list_query,
 )
-from commands.active.update import register_update
 from commands.shared.number_lookup import emergency_address, load_active, phone_argument
 from commands.shared.number_view import detail_blocks
-from commands.shared.router import CommandRouter, Invocation, Subcommand
+from commands.shared.router import Invocation, Subcommand
 
 SHOW_USAGE = "show <+E164>"
 
 
-def register(app: App, services: Services, router: CommandRouter) -> None:
-    router.add(
-        Subcommand(
-            name="list",
-            usage=LIST_USAGE,
-            summary="The project's active numbers with counts; filter by region, type, capability, digits.",
-            handler=list_numbers,
-            examples=("list", "list US LOCAL --sms", "list +1206"),
-        )
-    )
-    router.add(
-        Subcommand(
-            name="show",
-            usage=SHOW_USAGE,
-            summary="Everything about one number: price, SMS and voice linking, provisioning, E911 address.",
-            handler=show_number,
-            examples=("show +12025550134",),
-        )
-    )
-    register_update(app, services, router)
-
-    @app.action(ids.MORE_ACTIVE)
-    def more(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        ack()
-        try:
-            query = ListQuery.decode(body["actions"][0].get("value"))
-            shown, total, has_more = fetch_page(services, query)
-            text, blocks = next_page_message(query, shown, total, more=has_more, sandbox=services.sandbox)
-            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
-        except Exception as exc:  # noqa: BLE001 - every failure is told to the clicker
-            report_error(exc, respond, services)
+def more(ack: Ack, body: dict[str, Any], respond: Respond, services: Services) -> None:
+    """The next page of `list`, in place of the one the user is reading."""
+    ack()
+    query = ListQuery.decode(body["actions"][0].get("value"))
+    shown, total, has_more = fetch_page(services, query)
+    text, blocks = next_page_message(query, shown, total, more=has_more, sandbox=services.sandbox)
+    respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
 
 
 def list_numbers(invocation: Invocation, services: Services) -> None:
@@ -76,3 +49,21 @@ def show_number(invocation: Invocation, services: Services) -> None:
         sandbox=services.sandbox,
         blocks=blocks,
     )
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        name="list",
+        usage=LIST_USAGE,
+        summary="The project's active numbers with counts; filter by region, type, capability, digits.",
+        handler=list_numbers,
+        examples=("list", "list US LOCAL --sms", "list +1206"),
+    ),
+    Subcommand(
+        name="show",
+        usage=SHOW_USAGE,
+        summary="Everything about one number: price, SMS and voice linking, provisioning, E911 address.",
+        handler=show_number,
+        examples=("show +12025550134",),
+    ),
+)

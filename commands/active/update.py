@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk.models.blocks import Block
 
 from bot.approvals import CardSummary, Executor, Outcome, policy
 from bot.blockkit import ids
-from bot.blockkit.blocks import context, section, to_dicts, with_sandbox_note
+from bot.blockkit.blocks import context, section
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
 from bot.blockkit.text import escape
-from bot.errors import report_error
 from bot.services import Services
 from bot.sinch.models import ActiveNumber, UpdateActiveNumber
 from bot.watching.provisioning import provisioning_note, watch_if_pending
@@ -26,7 +25,8 @@ from commands.shared.approval_requests import answer_with_request
 from commands.shared.modal_flow import JsonView, modal, open_and_fill
 from commands.shared.number_lookup import load_active, phone_argument
 from commands.shared.number_view import effective_sms_link, effective_voice_link, voice_link
-from commands.shared.router import CommandRouter, Invocation, Subcommand
+from commands.shared.replies import answer_through, reply
+from commands.shared.router import Invocation, Subcommand
 from storage import audit
 from storage.request_types import RequestKind
 from storage.requests import Request
@@ -42,45 +42,32 @@ class UpdateForm(SlackMeta):
     response_url: str | None = None
 
 
-def register_update(app: App, services: Services, router: CommandRouter) -> None:
-    router.add(
-        Subcommand(
-            name="update",
-            usage=UPDATE_USAGE,
-            summary="Rename a number (at once) or change its SMS / voice linking (a second person approves).",
-            handler=open_update,
-            examples=("update +12025550134",),
+def submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, services: Services
+) -> None:
+    form = UpdateForm.decode(view.get("private_metadata"))
+    wanted = number_forms.read_settings(view["state"]["values"])
+    errors = update_problems(form.current, wanted)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    plan = plan_update(form.current, wanted)
+    user = body["user"]["id"]
+    if policy.needs_approval(RequestKind.UPDATE, plan.changes):
+        answer_with_request(
+            services,
+            ack,
+            view,
+            kind=RequestKind.UPDATE,
+            requester=user,
+            subject=form.current.phone_number,
+            payload={"phone_number": form.current.phone_number, "update": plan.update.to_wire()},
+            summary=_card(form.current, plan),
         )
-    )
-
-    @app.view(ids.UPDATE_MODAL)
-    def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        form = UpdateForm.decode(view.get("private_metadata"))
-        wanted = number_forms.read_settings(view["state"]["values"])
-        errors = update_problems(form.current, wanted)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        plan = plan_update(form.current, wanted)
-        user = body["user"]["id"]
-        if policy.needs_approval(RequestKind.UPDATE, plan.changes):
-            answer_with_request(
-                services,
-                ack,
-                view,
-                kind=RequestKind.UPDATE,
-                requester=user,
-                subject=form.current.phone_number,
-                payload={"phone_number": form.current.phone_number, "update": plan.update.to_wire()},
-                summary=_card(form.current, plan),
-            )
-            return
-        ack()
-        respond = Respond(response_url=form.response_url)
-        try:
-            rename(services, user, form.current, plan, respond)
-        except Exception as exc:  # noqa: BLE001 - the modal is closed: the user hears of it ephemerally
-            report_error(exc, respond, services)
+        return
+    ack()
+    answer_through(context, form.response_url)
+    rename(services, user, form.current, plan, Respond(response_url=form.response_url))
 
 
 def open_update(invocation: Invocation, services: Services) -> None:
@@ -132,12 +119,7 @@ def rename(services: Services, user: str, current: CurrentNumber, plan: UpdatePl
         if name
         else (f":white_check_mark: {current.phone_number} no longer has a display name.")
     )
-    respond(
-        text=text,
-        blocks=to_dicts(with_sandbox_note([section(text)], services.sandbox)),
-        response_type="ephemeral",
-        replace_original=False,
-    )
+    reply(respond, text, sandbox=services.sandbox)
 
 
 def _card(current: CurrentNumber, plan: UpdatePlan) -> CardSummary:
@@ -193,4 +175,13 @@ def shows(number: ActiveNumber, update: UpdateActiveNumber) -> bool:
 
 UPDATE = Executor(
     describe="change how a number routes SMS or voice", execute=execute_update, reconcile=reconcile_update
+)
+
+
+UPDATE_SUBCOMMAND = Subcommand(
+    name="update",
+    usage=UPDATE_USAGE,
+    summary="Rename a number (at once) or change its SMS / voice linking (a second person approves).",
+    handler=open_update,
+    examples=("update +12025550134",),
 )

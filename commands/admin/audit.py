@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from slack_bolt import App
 from slack_sdk.models.blocks import Block
 
 from bot.approvals import SYSTEM_ACTOR
@@ -14,7 +13,7 @@ from bot.blockkit.text import escape
 from bot.services import Services
 from commands.shared.number_lookup import e164
 from commands.shared.parsing import parse_args
-from commands.shared.router import CommandRouter, Invocation, Subcommand
+from commands.shared.router import Invocation, Subcommand
 from storage import audit, requests
 from storage.audit import AuditEntry
 
@@ -34,19 +33,6 @@ _REQUEST_ACTIONS: Mapping[str, str] = {
     "request.failed": "{what} failed",
 }
 _OUTCOMES = frozenset({"request.done", "request.failed"})
-
-
-def register(app: App, services: Services, router: CommandRouter) -> None:
-    router.add(
-        Subcommand(
-            name="audit",
-            usage=AUDIT_USAGE,
-            summary="Who did what and when: for one number, your own actions, or everything.",
-            handler=show_audit,
-            examples=("audit +12025550134", "audit --mine --last 5"),
-            group="History",
-        )
-    )
 
 
 def show_audit(invocation: Invocation, services: Services) -> None:
@@ -96,3 +82,15 @@ def describe_entry(entry: AuditEntry, kinds: Mapping[str, str]) -> str:
     else:
         sentence = f"{who} `{entry.action}` {escape(entry.subject)}"
     return f"{slack_date(entry.at)} · {sentence}"
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        name="audit",
+        usage=AUDIT_USAGE,
+        summary="Who did what and when: for one number, your own actions, or everything.",
+        handler=show_audit,
+        examples=("audit +12025550134", "audit --mine --last 5"),
+        group="History",
+    ),
+)

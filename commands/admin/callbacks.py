@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_bolt import App
-
 from bot.approvals import policy
 from bot.blockkit.blocks import fields, header, mention
 from bot.blockkit.text import escape
@@ -19,34 +17,13 @@ from bot.services import Services
 from bot.sinch import CallbackConfiguration, SinchError
 from bot.watching.callbacks import accepted_secrets, callback_url, new_secret
 from commands.shared.parsing import parse_args
-from commands.shared.router import CommandRouter, Invocation, Subcommand
+from commands.shared.router import Invocation, Subcommand
 from storage import audit, events
 
 GROUP = "Admin"
 SHOW_USAGE = "callbacks show"
 ROTATE_USAGE = "callbacks rotate-secret"
 ROTATION_SUBJECT = "callback-secret"
-
-
-def register(app: App, services: Services, router: CommandRouter) -> None:
-    router.add(
-        Subcommand(
-            "callbacks show",
-            SHOW_USAGE,
-            "Where Sinch sends callbacks and whether its secret matches numbot's (admins).",
-            show,
-            group=GROUP,
-        )
-    )
-    router.add(
-        Subcommand(
-            "callbacks rotate-secret",
-            ROTATE_USAGE,
-            "Set a new callback HMAC secret at Sinch and in numbot; shown to you once (admins).",
-            rotate_secret,
-            group=GROUP,
-        )
-    )
 
 
 def show(invocation: Invocation, services: Services) -> None:
@@ -132,3 +109,21 @@ def _compare(read: Callable[[], CallbackConfiguration], accepted: list[str]) -> 
 
 def _masked(secret: str) -> str:
     return f"…{secret[-4:]}"
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "callbacks show",
+        SHOW_USAGE,
+        "Where Sinch sends callbacks and whether its secret matches numbot's (admins).",
+        show,
+        group=GROUP,
+    ),
+    Subcommand(
+        "callbacks rotate-secret",
+        ROTATE_USAGE,
+        "Set a new callback HMAC secret at Sinch and in numbot; shown to you once (admins).",
+        rotate_secret,
+        group=GROUP,
+    ),
+)

@@ -7,31 +7,16 @@ the Sinch dashboard or `/numbers list` and records the outcome here. Nothing is 
 
 from __future__ import annotations
 
-from slack_bolt import App
-
 from bot import approvals
 from bot.errors import UsageError
 from bot.services import Services
 from commands.shared.parsing import parse_args
-from commands.shared.router import CommandRouter, Invocation, Subcommand
+from commands.shared.router import Invocation, Subcommand
 
 USAGE = 'settle <request-id> done|failed "<what you found>"'
 _OUTCOMES = {"done": True, "failed": False}
 # As long as a rejection reason: it is shown on the card and in the thread.
 NOTE_LIMIT = 500
-
-
-def register(app: App, services: Services, router: CommandRouter) -> None:
-    router.add(
-        Subcommand(
-            "settle",
-            USAGE,
-            "Record how a request stuck executing ended, from what you found at Sinch (admins).",
-            settle,
-            examples=('settle R-7KQ2M done "Sinch shows +12025550134 rented at 10:02"',),
-            group="Admin",
-        )
-    )
 
 
 def settle(invocation: Invocation, services: Services) -> None:
@@ -52,3 +37,15 @@ def settle(invocation: Invocation, services: Services) -> None:
     )
     text = f"Request {settled.id} is now {settled.state.value}; its card and the requester were told."
     invocation.reply(text, sandbox=services.sandbox)
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "settle",
+        USAGE,
+        "Record how a request stuck executing ended, from what you found at Sinch (admins).",
+        settle,
+        examples=('settle R-7KQ2M done "Sinch shows +12025550134 rented at 10:02"',),
+        group="Admin",
+    ),
+)

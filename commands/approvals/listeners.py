@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
 from slack_sdk.models.views import View
@@ -13,59 +13,47 @@ from bot import approvals
 from bot.approvals import policy
 from bot.blockkit import ids
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, RequestRef
-from bot.errors import UserFacingError, report_error
+from bot.errors import UserFacingError
 from bot.services import Services
-from commands.shared.router import CommandRouter
 
 REASON_BLOCK = "reason"
 REASON_INPUT = "reason_input"
 
 
-def register(app: App, services: Services, router: CommandRouter) -> None:
-    @app.action(ids.APPROVE)
-    def approve(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        ack()
-        try:
-            approvals.decide(services, _ref(body).request_id, body["user"]["id"], approve=True)
-        except Exception as exc:  # noqa: BLE001 - every refusal or failure is told to the clicker
-            report_error(exc, respond, services)
+def approve(ack: Ack, body: dict[str, Any], services: Services) -> None:
+    ack()
+    approvals.decide(services, _ref(body).request_id, body["user"]["id"], approve=True)
 
-    @app.action(ids.CANCEL)
-    def cancel(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        ack()
-        try:
-            approvals.cancel(services, _ref(body).request_id, body["user"]["id"])
-        except Exception as exc:  # noqa: BLE001
-            report_error(exc, respond, services)
 
-    @app.action(ids.REJECT)
-    def reject(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        try:
-            ref = _ref(body)
-            request = approvals.load(services, ref.request_id)
-            rules = services.directory.rules_now()
-            verdict = policy.may_approve(rules, request.requester, body["user"]["id"])
-            if not verdict.allowed:
-                raise UserFacingError(verdict.reason)
-            client.views_open(trigger_id=body["trigger_id"], view=reason_modal(ref))
-        except Exception as exc:  # noqa: BLE001
-            report_error(exc, respond, services)
+def cancel(ack: Ack, body: dict[str, Any], services: Services) -> None:
+    ack()
+    approvals.cancel(services, _ref(body).request_id, body["user"]["id"])
 
-    @app.view(ids.REJECT_MODAL)
-    def submit_reason(ack: Ack, view: dict[str, Any], body: dict[str, Any]) -> None:
-        reason = (view["state"]["values"][REASON_BLOCK][REASON_INPUT].get("value") or "").strip()
-        if not reason:
-            ack(response_action="errors", errors={REASON_BLOCK: "Say why, so the requester can fix it."})
-            return
-        try:
-            ref = RequestRef.decode(view.get("private_metadata"))
-            # Rejecting makes no Sinch call, so it fits before the ack and its refusal can show in the form.
-            approvals.decide(services, ref.request_id, body["user"]["id"], approve=False, reason=reason)
-        except UserFacingError as exc:
-            ack(response_action="errors", errors={REASON_BLOCK: str(exc)})
-            return
-        ack()
+
+def reject(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """Ask for a reason first (the requester reads it), but only someone who may decide is asked."""
+    ack()
+    ref = _ref(body)
+    request = approvals.load(services, ref.request_id)
+    verdict = policy.may_approve(services.directory.rules_now(), request.requester, body["user"]["id"])
+    if not verdict.allowed:
+        raise UserFacingError(verdict.reason)
+    client.views_open(trigger_id=body["trigger_id"], view=reason_modal(ref))
+
+
+def submit_reason(ack: Ack, view: dict[str, Any], body: dict[str, Any], services: Services) -> None:
+    reason = (view["state"]["values"][REASON_BLOCK][REASON_INPUT].get("value") or "").strip()
+    if not reason:
+        ack(response_action="errors", errors={REASON_BLOCK: "Say why, so the requester can fix it."})
+        return
+    try:
+        ref = RequestRef.decode(view.get("private_metadata"))
+        # Rejecting makes no Sinch call, so it fits before the ack and its refusal can show in the form.
+        approvals.decide(services, ref.request_id, body["user"]["id"], approve=False, reason=reason)
+    except UserFacingError as exc:
+        ack(response_action="errors", errors={REASON_BLOCK: str(exc)})
+        return
+    ack()
 
 
 def reason_modal(ref: RequestRef) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from concurrent.futures import Future, wait
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.approvals import Executor, Outcome
@@ -26,8 +26,8 @@ from commands.shared.approval_requests import answer_with_request
 from commands.shared.modal_flow import JsonView, open_and_fill, start_in_background, update_when_done
 from commands.shared.number_lookup import emergency_address, load_active, phone_argument
 from commands.shared.number_view import format_address
-from commands.shared.removal import Removal, confirm_removal, register_removal
-from commands.shared.router import CommandRouter, Invocation, Subcommand
+from commands.shared.removal import Removal, confirm_removal, request_removal
+from commands.shared.router import Invocation, Subcommand
 from storage.request_types import RequestKind
 from storage.requests import Request
 
@@ -39,54 +39,25 @@ REMOVE_USAGE = "e911 remove <+E164>"
 VALIDATION_ACK_BUDGET_SECONDS = 2.0
 
 
-def register(app: App, services: Services, router: CommandRouter) -> None:
-    router.add(
-        Subcommand(
-            "e911 show",
-            SHOW_USAGE,
-            "The emergency address of a number",
-            show,
-            ("e911 show +12025550134",),
-            GROUP,
-        )
-    )
-    router.add(
-        Subcommand(
-            "e911 set",
-            SET_USAGE,
-            "Set the emergency address (validated by Sinch, approved by a second person)",
-            set_address,
-            ("e911 set +12025550134",),
-            GROUP,
-        )
-    )
-    router.add(
-        Subcommand(
-            "e911 remove",
-            REMOVE_USAGE,
-            "Remove the emergency address (approved by a second person)",
-            remove,
-            ("e911 remove +12025550134",),
-            GROUP,
-        )
-    )
-    register_removal(app, services, REMOVAL)
+def address_submitted(ack: Ack, view: dict[str, Any], client: WebClient, services: Services) -> None:
+    validate_submission(services, ack, view, client)
 
-    @app.view(ids.E911_MODAL)
-    def address_submitted(ack: Ack, view: dict[str, Any], client: WebClient) -> None:
-        validate_submission(services, ack, view, client)
 
-    @app.action(ids.E911_EDIT)
-    def edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        shown = body["view"]
-        flow = AddressFlow.decode(shown.get("private_metadata"))
-        form = forms.address_form(flow, sandbox=services.sandbox)
-        client.views_update(view_id=shown["id"], hash=shown["hash"], view=form)
+def edit(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """ "Edit the address" on Sinch's verdict: back to the form, as the user typed it."""
+    ack()
+    shown = body["view"]
+    flow = AddressFlow.decode(shown.get("private_metadata"))
+    form = forms.address_form(flow, sandbox=services.sandbox)
+    client.views_update(view_id=shown["id"], hash=shown["hash"], view=form)
 
-    @app.view(ids.E911_RESULT_MODAL)
-    def verdict_accepted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        request_provisioning(services, ack, body, view)
+
+def verdict_accepted(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
+    request_provisioning(services, ack, body, view)
+
+
+def remove_confirmed(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
+    request_removal(REMOVAL, ack, body, view, services)
 
 
 def show(invocation: Invocation, services: Services) -> None:
@@ -237,3 +208,31 @@ def _provisioned(order: E911Order, stored: dict[str, Any], text: str) -> Outcome
 
 
 PROVISION = Executor(describe="set an emergency address", execute=provision, reconcile=check_provisioned)
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "e911 show",
+        SHOW_USAGE,
+        "The emergency address of a number",
+        show,
+        ("e911 show +12025550134",),
+        GROUP,
+    ),
+    Subcommand(
+        "e911 set",
+        SET_USAGE,
+        "Set the emergency address (validated by Sinch, approved by a second person)",
+        set_address,
+        ("e911 set +12025550134",),
+        GROUP,
+    ),
+    Subcommand(
+        "e911 remove",
+        REMOVE_USAGE,
+        "Remove the emergency address (approved by a second person)",
+        remove,
+        ("e911 remove +12025550134",),
+        GROUP,
+    ),
+)

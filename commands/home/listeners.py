@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block, DividerBlock
 from slack_sdk.models.views import View
@@ -27,13 +26,11 @@ from storage.requests import Request
 LISTED = 15
 
 
-def register(app: App, services: Services, router: CommandRouter) -> None:
-    @app.event("app_home_opened")
-    def home_opened(event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab", "home") != "home":
-            return  # the Messages tab also sends this event
-        user = event["user"]
-        client.views_publish(user_id=user, view=home_for(services, router, user))
+def home_opened(event: dict[str, Any], client: WebClient, services: Services, router: CommandRouter) -> None:
+    if event.get("tab", "home") != "home":
+        return  # the Messages tab also sends this event
+    user = event["user"]
+    client.views_publish(user_id=user, view=home_for(services, router, user))
 
 
 def home_for(services: Services, router: CommandRouter, user_id: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 
 from bot.approvals import CardSummary, Executor, Outcome, policy
 from bot.blockkit import ids
@@ -23,11 +23,12 @@ from bot.watching.provisioning import provisioning_note, watch_imported
 from commands.imported.forms import ImportOrder, import_modal, import_summary, read_order
 from commands.imported.rules import WantedUpdate, list_criteria, list_filters, plan_update
 from commands.imported.view import detail_blocks, list_blocks, sms_of
-from commands.shared.approval_requests import answer_with_request, request_approval, sent_text
+from commands.shared.approval_requests import answer_with_request, request_approval
 from commands.shared.number_lookup import e164, joined_number, phone_argument
 from commands.shared.parsing import parse_args
-from commands.shared.removal import Removal, confirm_removal, register_removal
-from commands.shared.router import CommandRouter, Invocation, Subcommand
+from commands.shared.removal import Removal, confirm_removal, request_removal
+from commands.shared.replies import sent_text
+from commands.shared.router import Invocation, Subcommand
 from storage import audit
 from storage.request_types import RequestKind
 from storage.requests import Request
@@ -45,27 +46,25 @@ ROUTING_WARNING = (
 )
 
 
-def register(app: App, services: Services, router: CommandRouter) -> None:
-    for subcommand in SUBCOMMANDS:
-        router.add(subcommand)
-    register_removal(app, services, REMOVAL)
+def import_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
+    order, errors = read_order(view["state"]["values"])
+    if order is None:
+        ack(response_action="errors", errors=errors)
+        return
+    answer_with_request(
+        services,
+        ack,
+        view,
+        kind=RequestKind.IMPORT,
+        requester=body["user"]["id"],
+        subject=order.phone_number,
+        payload=order.model_dump(mode="json"),
+        summary=import_summary(order),
+    )
 
-    @app.view(ids.IMPORT_MODAL)
-    def import_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        order, errors = read_order(view["state"]["values"])
-        if order is None:
-            ack(response_action="errors", errors=errors)
-            return
-        answer_with_request(
-            services,
-            ack,
-            view,
-            kind=RequestKind.IMPORT,
-            requester=body["user"]["id"],
-            subject=order.phone_number,
-            payload=order.model_dump(mode="json"),
-            summary=import_summary(order),
-        )
+
+def remove_confirmed(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
+    request_removal(REMOVAL, ack, body, view, services)
 
 
 def list_numbers(invocation: Invocation, services: Services) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement
 
 from bot.approvals import CardSummary, Executor, Outcome
@@ -22,7 +22,7 @@ from commands.shared.approval_requests import answer_with_request
 from commands.shared.modal_flow import JsonView, modal, open_and_fill
 from commands.shared.number_lookup import emergency_address, load_active, phone_argument
 from commands.shared.number_view import NONE, stops_working
-from commands.shared.router import CommandRouter, Invocation, Subcommand
+from commands.shared.router import Invocation, Subcommand
 from commands.shared.view_state import INPUT_ACTION, typed
 from storage import requests
 from storage.request_types import RequestKind, RequestState
@@ -45,34 +45,22 @@ class ReleaseForm(SlackMeta):
     currency: str | None = None
 
 
-def register(app: App, services: Services, router: CommandRouter) -> None:
-    router.add(
-        Subcommand(
-            name="release",
-            usage=RELEASE_USAGE,
-            summary="Give a number back to Sinch: shows what stops working (a second person approves).",
-            handler=open_release,
-            examples=("release +12025550134",),
-        )
+def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services) -> None:
+    form = ReleaseForm.decode(view.get("private_metadata"))
+    open_request = open_release_request(services, form.phone_number)
+    if open_request is not None:
+        ack(response_action="errors", errors={REASON_BLOCK: _already(open_request)})
+        return
+    answer_with_request(
+        services,
+        ack,
+        view,
+        kind=RequestKind.RELEASE,
+        requester=body["user"]["id"],
+        subject=form.phone_number,
+        payload={"phone_number": form.phone_number},
+        summary=release_card(form, typed(view["state"]["values"], REASON_BLOCK)),
     )
-
-    @app.view(ids.RELEASE_MODAL)
-    def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        form = ReleaseForm.decode(view.get("private_metadata"))
-        open_request = open_release_request(services, form.phone_number)
-        if open_request is not None:
-            ack(response_action="errors", errors={REASON_BLOCK: _already(open_request)})
-            return
-        answer_with_request(
-            services,
-            ack,
-            view,
-            kind=RequestKind.RELEASE,
-            requester=body["user"]["id"],
-            subject=form.phone_number,
-            payload={"phone_number": form.phone_number},
-            summary=release_card(form, typed(view["state"]["values"], REASON_BLOCK)),
-        )
 
 
 def open_release(invocation: Invocation, services: Services) -> None:
@@ -175,3 +163,14 @@ def reconcile_release(services: Services, request: Request) -> Outcome | None:
 
 
 RELEASE = Executor(describe="release a number", execute=execute_release, reconcile=reconcile_release)
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        name="release",
+        usage=RELEASE_USAGE,
+        summary="Give a number back to Sinch: shows what stops working (a second person approves).",
+        handler=open_release,
+        examples=("release +12025550134",),
+    ),
+)

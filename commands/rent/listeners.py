@@ -5,92 +5,68 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import approvals
-from bot.blockkit import ids
-from bot.errors import UserFacingError, report_error
+from bot.errors import UserFacingError
 from bot.services import Services
 from bot.sinch.errors import NotFound
 from commands.rent.modal import TITLE, AnyNumber, RentModalMeta, rent_draft, rent_problems, rent_view
 from commands.search.results import unavailable_text
-from commands.shared.approval_requests import sent_text, view_key
+from commands.shared.approval_requests import view_key
 from commands.shared.modal_flow import JsonView, open_and_fill
 from commands.shared.number_forms import NumberSettings, read_settings
 from commands.shared.number_lookup import phone_argument
 from commands.shared.number_offer import NumberOffer
-from commands.shared.replies import tell, tell_error
-from commands.shared.router import CommandRouter, Invocation, Subcommand
+from commands.shared.replies import answer_in, sent_text, tell
+from commands.shared.router import Invocation, Subcommand
 from commands.shared.search_criteria import RENT_ANY_USAGE, Criteria, parse_rent_any
 
 RENT_USAGE = "/numbers rent <+E164>"
 
 
-def register(app: App, services: Services, router: CommandRouter) -> None:
-    router.add(
-        Subcommand(
-            name="rent",
-            usage=RENT_USAGE.removeprefix("/numbers "),
-            summary="Ask to rent this number (a second person approves).",
-            handler=rent_command,
-            examples=("rent +12065550100",),
-        )
-    )
-    router.add(
-        Subcommand(
-            name="rent-any",
-            usage=RENT_ANY_USAGE.removeprefix("/numbers "),
-            summary="Ask to rent whichever US LOCAL number matches (a second person approves).",
-            handler=rent_any_command,
-            examples=("rent-any US LOCAL 206 --sms",),
-        )
-    )
+def request_number(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """ "Request this number" under a search result: the request modal, filled from the result."""
+    ack()
+    offer = NumberOffer.decode(body["actions"][0].get("value"))
+    # A search result lives in a channel; its id is where the requester hears back.
+    origin = body.get("channel", {}).get("id") or body["user"]["id"]
+    meta = RentModalMeta(origin_channel=origin, offer=offer)
+    client.views_open(trigger_id=body["trigger_id"], view=rent_view(meta, sandbox=services.sandbox))
 
-    @app.action(ids.REQUEST_NUMBER)
-    def request_number(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        try:
-            offer = NumberOffer.decode(body["actions"][0].get("value"))
-            # A search result lives in a channel; its id is where the requester hears back.
-            origin = body.get("channel", {}).get("id") or body["user"]["id"]
-            meta = RentModalMeta(origin_channel=origin, offer=offer)
-            client.views_open(trigger_id=body["trigger_id"], view=rent_view(meta, sandbox=services.sandbox))
-        except Exception as exc:  # noqa: BLE001 - every refusal or failure is told to the clicker
-            report_error(exc, respond, services)
 
-    @app.view(ids.RENT_MODAL)
-    def rent_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        user = body["user"]["id"]
-        try:
-            meta = RentModalMeta.decode(view.get("private_metadata"))
-        except UserFacingError as exc:
-            ack()
-            tell_error(client, services, channel=user, user=user, error=exc)
-            return
-        settings = read_settings(view["state"]["values"])
-        problems = rent_problems(meta, settings)
-        if problems:
-            ack(response_action="errors", errors=problems)
-            return
-        ack()  # the modal closes; Sinch is asked afterwards, and the requester hears back in the channel
-        try:
-            priced = meta.model_copy(update={"offer": offer_now(services, meta)})
-            price_change = priced.offer.price_change_from(meta.offer)
-            _refuse_problems(priced, settings)
-            draft = rent_draft(
-                priced,
-                settings,
-                requester=user,
-                ttl=services.settings.approval_ttl,
-                idempotency_key=view_key(meta.kind, view),
-                price_change=price_change,
-            )
-            request = approvals.submit(services, draft)
-            text = sent_text(request, services) + (f"\n:warning: {price_change}" if price_change else "")
-            tell(client, services, channel=meta.origin_channel, user=user, text=text)
-        except Exception as exc:  # noqa: BLE001 - the modal is closed: the user must hear why
-            tell_error(client, services, channel=meta.origin_channel, user=user, error=exc)
+def rent_submitted(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    services: Services,
+) -> None:
+    user = body["user"]["id"]
+    meta = RentModalMeta.decode(view.get("private_metadata"))
+    settings = read_settings(view["state"]["values"])
+    problems = rent_problems(meta, settings)
+    if problems:
+        ack(response_action="errors", errors=problems)
+        return
+    ack()  # the modal closes; Sinch is asked afterwards, and the requester hears back in the channel
+    answer_in(context, meta.origin_channel)
+    priced = meta.model_copy(update={"offer": offer_now(services, meta)})
+    price_change = priced.offer.price_change_from(meta.offer)
+    _refuse_problems(priced, settings)
+    draft = rent_draft(
+        priced,
+        settings,
+        requester=user,
+        ttl=services.settings.approval_ttl,
+        idempotency_key=view_key(meta.kind, view),
+        price_change=price_change,
+    )
+    request = approvals.submit(services, draft)
+    text = sent_text(request, services) + (f"\n:warning: {price_change}" if price_change else "")
+    tell(client, services, channel=meta.origin_channel, user=user, text=text)
 
 
 def offer_now(services: Services, meta: RentModalMeta) -> NumberOffer:
@@ -158,3 +134,21 @@ def rent_any_command(invocation: Invocation, services: Services) -> None:
 def _open_loading(invocation: Invocation, services: Services, form: Callable[[], JsonView]) -> None:
     """The trigger expires ~3 s after the command: open a Loading view now and let Sinch take its time."""
     open_and_fill(invocation.client, invocation.trigger_id, TITLE, form, sandbox=services.sandbox)
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        name="rent",
+        usage=RENT_USAGE.removeprefix("/numbers "),
+        summary="Ask to rent this number (a second person approves).",
+        handler=rent_command,
+        examples=("rent +12065550100",),
+    ),
+    Subcommand(
+        name="rent-any",
+        usage=RENT_ANY_USAGE.removeprefix("/numbers "),
+        summary="Ask to rent whichever US LOCAL number matches (a second person approves).",
+        handler=rent_any_command,
+        examples=("rent-any US LOCAL 206 --sms",),
+    ),
+)

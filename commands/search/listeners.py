@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.blockkit import ids
 from bot.services import Services
 from bot.sinch.errors import NotFound
 from commands.search.modal import TITLE, SearchModalMeta, read_search, search_view
@@ -15,48 +14,31 @@ from commands.search.results import Message, check_message, results_message, una
 from commands.shared.modal_flow import open_and_fill
 from commands.shared.number_lookup import phone_argument
 from commands.shared.number_offer import NumberOffer
-from commands.shared.replies import tell, tell_error
-from commands.shared.router import CommandRouter, Invocation, Subcommand
+from commands.shared.replies import answer_in, tell
+from commands.shared.router import Invocation, Subcommand
 from commands.shared.search_criteria import SEARCH_USAGE, SearchQuery, parse_search
 
 CHECK_USAGE = "/numbers check <+E164>"
 
 
-def register(app: App, services: Services, router: CommandRouter) -> None:
-    router.add(
-        Subcommand(
-            name="search",
-            usage=SEARCH_USAGE.removeprefix("/numbers "),
-            summary="Find numbers to rent, with prices; no arguments opens a form.",
-            handler=search_command,
-            examples=("search US LOCAL", "search US LOCAL 206 --starts --sms", "search GB MOBILE 77 --ends"),
-        )
-    )
-    router.add(
-        Subcommand(
-            name="check",
-            usage=CHECK_USAGE.removeprefix("/numbers "),
-            summary="Is this number available, and what does it cost?",
-            handler=check_command,
-            examples=("check +12065550100",),
-        )
-    )
-
-    @app.view(ids.SEARCH_MODAL)
-    def search_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        read = read_search(view["state"]["values"])
-        if read.query is None:
-            ack(response_action="errors", errors=read.errors)
-            return
-        ack()
-        user = body["user"]["id"]
-        channel = user  # a DM, until the form says where it was opened
-        try:
-            channel = SearchModalMeta.decode(view.get("private_metadata")).origin_channel
-            text, blocks = _search(services, read.query)
-            tell(client, services, channel=channel, user=user, text=text, blocks=blocks)
-        except Exception as exc:  # noqa: BLE001 - the user must hear why nothing came back
-            tell_error(client, services, channel=channel, user=user, error=exc)
+def search_submitted(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    services: Services,
+) -> None:
+    read = read_search(view["state"]["values"])
+    if read.query is None:
+        ack(response_action="errors", errors=read.errors)
+        return
+    ack()
+    user = body["user"]["id"]
+    channel = SearchModalMeta.decode(view.get("private_metadata")).origin_channel
+    answer_in(context, channel)
+    text, blocks = _search(services, read.query)
+    tell(client, services, channel=channel, user=user, text=text, blocks=blocks)
 
 
 def search_command(invocation: Invocation, services: Services) -> None:
@@ -101,3 +83,21 @@ def _search(services: Services, query: SearchQuery) -> Message:
 def _respond(invocation: Invocation, message: Message) -> None:
     text, blocks = message
     invocation.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        name="search",
+        usage=SEARCH_USAGE.removeprefix("/numbers "),
+        summary="Find numbers to rent, with prices; no arguments opens a form.",
+        handler=search_command,
+        examples=("search US LOCAL", "search US LOCAL 206 --starts --sms", "search GB MOBILE 77 --ends"),
+    ),
+    Subcommand(
+        name="check",
+        usage=CHECK_USAGE.removeprefix("/numbers "),
+        summary="Is this number available, and what does it cost?",
+        handler=check_command,
+        examples=("check +12065550100",),
+    ),
+)

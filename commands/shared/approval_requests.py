@@ -8,9 +8,8 @@ from slack_bolt import Ack
 
 from bot import approvals
 from bot.approvals import CardSummary
-from bot.errors import describe
 from bot.services import Services
-from commands.shared.modal_flow import JsonView, notice
+from commands.shared.replies import sent_view
 from storage.request_types import RequestKind
 from storage.requests import Request, RequestDraft
 
@@ -38,19 +37,6 @@ def request_approval(
     return approvals.submit(services, draft)
 
 
-def sent_text(request: Request, services: Services) -> str:
-    channel = services.settings.numbot_approvals_channel
-    return (
-        f":inbox_tray: Request *{request.id}* is waiting for a second person in <#{channel}>. "
-        "You cannot approve it yourself; you will hear how it ends in the card's thread."
-    )
-
-
-def sent_view(request: Request, services: Services) -> JsonView:
-    """What a modal turns into once its request is on its way to the approvers."""
-    return notice(f"Sent: {request.id}", sent_text(request, services), sandbox=services.sandbox)
-
-
 def view_key(kind: RequestKind, view: dict[str, Any]) -> str:
     """One request per submitted view: a double click on Submit must not ask twice."""
     return f"{kind}:{view['id']}:{view['hash']}"
@@ -69,19 +55,16 @@ def answer_with_request(
 ) -> None:
     """Ask for approval from a submitted modal and turn the modal into where the request went.
 
-    Storing a request is local and fast, so it fits before the ack, and any refusal shows in the modal.
+    Storing a request is local and fast, so it fits before the ack, and a refusal shows in the modal (the
+    app's error handler answers the submission with it).
     """
-    try:
-        request = request_approval(
-            services,
-            kind=kind,
-            requester=requester,
-            subject=subject,
-            payload=payload,
-            summary=summary,
-            idempotency_key=view_key(kind, view),
-        )
-        shown = sent_view(request, services)
-    except Exception as exc:  # noqa: BLE001 - the user must learn why nothing was requested
-        shown = notice(summary.title, describe(exc), sandbox=services.sandbox)
-    ack(response_action="update", view=shown)
+    request = request_approval(
+        services,
+        kind=kind,
+        requester=requester,
+        subject=subject,
+        payload=payload,
+        summary=summary,
+        idempotency_key=view_key(kind, view),
+    )
+    ack(response_action="update", view=sent_view(request, services))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 
 from bot.approvals import CardSummary, Executor, Outcome
 from bot.blockkit.blocks import context, fields, section
@@ -79,25 +79,25 @@ def confirm_removal(removal: Removal, invocation: Invocation, services: Services
     )
 
 
-def register_removal(app: App, services: Services, removal: Removal) -> None:
-
-    @app.view(removal.callback_id)
-    def confirmed(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        ref = RemovalRef.decode(view.get("private_metadata"))
-        answer_with_request(
-            services,
-            ack,
-            view,
-            kind=removal.kind,
-            requester=body["user"]["id"],
-            subject=ref.phone_number,
-            payload={"phone_number": ref.phone_number},
-            summary=CardSummary(
-                title=removal.card_title.format(phone=ref.phone_number),
-                fields=ref.fields,
-                warnings=[removal.warning],
-            ),
-        )
+def request_removal(
+    removal: Removal, ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services
+) -> None:
+    """The confirmation was submitted: ask an approver, and turn the modal into where the request went."""
+    ref = RemovalRef.decode(view.get("private_metadata"))
+    answer_with_request(
+        services,
+        ack,
+        view,
+        kind=removal.kind,
+        requester=body["user"]["id"],
+        subject=ref.phone_number,
+        payload={"phone_number": ref.phone_number},
+        summary=CardSummary(
+            title=removal.card_title.format(phone=ref.phone_number),
+            fields=ref.fields,
+            warnings=[removal.warning],
+        ),
+    )
 
 
 def removal_executor(removal: Removal) -> Executor:

@@ -1,7 +1,8 @@
 """`/numbers <subcommand> ...`: one slash command, many workflows.
 
-Each workflow module registers its subcommands here; the router acks first, then parses and runs the
-handler, and turns the errors a user can fix into a specific ephemeral message.
+Each workflow package adds its subcommands to the router when it registers. `numbers`, the one listener of
+the command, acks first, then resolves the words and runs the subcommand; what it raises is told to the user
+by the app's error handler (`commands.shared.replies.on_error`).
 """
 
 from __future__ import annotations
@@ -9,15 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from bot.blockkit.blocks import section, to_dicts, with_sandbox_note
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
 from bot.errors import UsageError
+from commands.shared.help import show_help
 from commands.shared.parsing import split_words, suggest
+from commands.shared.replies import reply
 
 if TYPE_CHECKING:
-    from slack_bolt import Respond
-    from slack_sdk import WebClient
     from slack_sdk.models.blocks import Block
 
     from bot.services import Services
@@ -37,10 +40,8 @@ class Invocation:
     client: WebClient
 
     def reply(self, text: str, *, sandbox: bool, blocks: Sequence[Block] | None = None) -> None:
-        """Answer the user who typed the command, visible to them only: `blocks`, or `text` as a section
-        (`text` is then also the notification and screen-reader fallback)."""
-        shown = with_sandbox_note(blocks if blocks is not None else [section(text)], sandbox)
-        self.respond(text=text, blocks=to_dicts(shown), response_type="ephemeral")
+        """Answer the user who typed the command (see `commands.shared.replies.reply`)."""
+        reply(self.respond, text, sandbox=sandbox, blocks=blocks)
 
 
 Handler = Callable[["Invocation", "Services"], None]
@@ -81,5 +82,27 @@ class CommandRouter:
             raise UsageError(f"`{name}` needs one of: {', '.join(f'`{key}`' for key in sorted(family))}.")
         raise UsageError(f"Unknown subcommand `{words[0]}`.{suggest(name, list(self.subcommands))}")
 
-    def usage_of(self, subcommand: Subcommand) -> str:
-        return f"/numbers {subcommand.usage}"
+
+def numbers(
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    services: Services,
+    router: CommandRouter,
+) -> None:
+    """The `/numbers` listener: ack at once, then run the subcommand the words name (help when none)."""
+    ack()
+    subcommand, words = router.resolve(command.get("text", ""))
+    invocation = Invocation(
+        user_id=command["user_id"],
+        channel_id=command["channel_id"],
+        trigger_id=command["trigger_id"],
+        words=words,
+        respond=respond,
+        client=client,
+    )
+    if subcommand is None:
+        show_help(invocation, router, services)
+    else:
+        subcommand.handler(invocation, services)

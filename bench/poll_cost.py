@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from bench.results import BenchResult, Metric
 from bench.world import bench_world
-from bot.sinch.models import SmsConfiguration, UpdateActiveNumber
+from bot.sinch import SmsConfiguration, UpdateActiveNumber
 from bot.watching import watcher
 from bot.watching.provisioning import watch_if_pending
 from sandbox.world import PROJECT_ID, World

@@ -10,7 +10,7 @@ import secrets
 
 from bot.blockkit import ids
 from bot.blockkit.text import escape
-from bot.sinch.errors import SinchError
+from bot.sinch import SinchError
 
 log = logging.getLogger(__name__)
 

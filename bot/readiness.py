@@ -22,9 +22,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.config import Settings
-from bot.sinch import SinchClient
-from bot.sinch.errors import PermissionDenied, SinchError, Transport, Unauthorized
-from bot.sinch.retry import RetryPolicy
+from bot.sinch import PermissionDenied, RetryPolicy, SinchClient, SinchError, Transport, Unauthorized
 from storage import heartbeat
 from storage.db import Store, StoreUnavailableError
 

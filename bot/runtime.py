@@ -38,8 +38,7 @@ from bot.readiness import (
 from bot.scheduler import PROCESS_EVENTS, Scheduler
 from bot.server import LARGEST_BODY_BYTES, SINCH_CALLBACKS_PATH, create_wsgi
 from bot.services import Clock, Services, utc_now
-from bot.sinch import BasicAuth, OAuth2ClientCredentials, SinchClient
-from bot.sinch.auth import Auth
+from bot.sinch import Auth, BasicAuth, OAuth2ClientCredentials, SinchClient
 from bot.watching.callbacks import CallbackReceiver, accepted_secrets, callback_url, ensure_callback_secret
 from commands.after_approval import AFTER_APPROVAL
 from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox

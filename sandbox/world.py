@@ -150,11 +150,10 @@ def running_world(
 @contextmanager
 def serving(slack: LocalSlack, settings: Settings, *, clock: Clock = utc_now) -> Iterator[Runtime]:
     """The real bot serving `slack` (over HTTP, or Socket Mode if settings say so) until the block ends."""
-    runtime = Runtime(settings, clock=clock)
+    if settings.socket_mode:
+        slack.deliver_socket_mode()
+    runtime = Runtime(settings, clock=clock).start()  # a start that fails has nothing to stop
     try:
-        if settings.socket_mode:
-            slack.deliver_socket_mode()
-        runtime.start()
         if not settings.socket_mode:
             slack.deliver_http(f"{runtime.url}/slack/events")
         yield runtime

@@ -22,7 +22,7 @@ from bot.blockkit.blocks import mention
 from bot.blockkit.text import escape
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.sinch.errors import SinchError, Transport
+from bot.sinch import SinchError, Transport
 from storage import outbox, requests
 from storage.outbox import OutboxMessage
 from storage.request_types import RequestState

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.blockkit.text import escape
-from bot.sinch.models import SmsErrorCode
+from bot.sinch import SmsErrorCode
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from enum import Enum
 from bot.blockkit.blocks import MESSAGE_BLOCKS, section, to_dicts, with_sandbox_note
 from bot.blockkit.text import escape
 from bot.services import Services
-from bot.sinch.models import (
+from bot.sinch import (
     ActiveNumber,
     ImportedNumber,
     ProvisioningProgress,

@@ -19,8 +19,7 @@ from bot.blockkit.blocks import context, fields, header, section, to_dicts, with
 from bot.blockkit.metadata import SlackMeta
 from bot.errors import UsageError
 from bot.services import Services
-from bot.sinch.models import ActiveNumber, Capability, NumberPattern, NumberType, SearchPattern
-from bot.sinch.pagination import Pages
+from bot.sinch import ActiveNumber, Capability, NumberPattern, NumberType, Pages, SearchPattern
 from commands.shared.number_view import number_line
 from commands.shared.parsing import parse_args, suggest
 

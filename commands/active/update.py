@@ -17,7 +17,7 @@ from bot.blockkit.blocks import context, section
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
 from bot.blockkit.text import escape
 from bot.services import Services
-from bot.sinch.models import ActiveNumber, UpdateActiveNumber
+from bot.sinch import ActiveNumber, UpdateActiveNumber
 from bot.watching.provisioning import provisioning_note, watch_if_pending
 from commands.active.update_plan import CurrentNumber, UpdatePlan, plan_update, update_problems
 from commands.shared import number_forms

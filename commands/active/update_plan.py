@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from bot.approvals.policy import Change
 from bot.blockkit.metadata import SlackMeta
-from bot.sinch.models import (
+from bot.sinch import (
     ActiveNumber,
     Capability,
     EstVoice,

@@ -26,8 +26,7 @@ from bot.blockkit import ids
 from bot.blockkit.blocks import OPTION_TEXT, clip, context, fields, section
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
 from bot.blockkit.text import escape
-from bot.sinch.errors import FieldViolation
-from bot.sinch.models import AddressValidation, AddressValidationResult, EmergencyAddress
+from bot.sinch import AddressValidation, AddressValidationResult, EmergencyAddress, FieldViolation
 from commands.shared.modal_flow import JsonView, modal
 from commands.shared.number_view import format_address
 from commands.shared.view_state import INPUT_ACTION, StateValues, selected, typed

@@ -18,8 +18,7 @@ from bot.blockkit import ids
 from bot.blockkit.text import escape
 from bot.errors import UserFacingError, describe
 from bot.services import Services
-from bot.sinch.errors import InvalidArgument, NotFound
-from bot.sinch.models import ActiveNumber, AddressValidation, Capability
+from bot.sinch import ActiveNumber, AddressValidation, Capability, InvalidArgument, NotFound
 from commands.e911 import forms
 from commands.e911.forms import AddressFlow, E911Order
 from commands.shared.approval_requests import answer_with_request

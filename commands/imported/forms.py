@@ -13,9 +13,7 @@ from bot.approvals import CardSummary
 from bot.blockkit import ids
 from bot.blockkit.blocks import context
 from bot.blockkit.metadata import SlackMeta
-from bot.sinch.errors import InvalidPhoneNumber
-from bot.sinch.models import ImportNumber
-from bot.sinch.phone import normalize_e164
+from bot.sinch import ImportNumber, InvalidPhoneNumber, normalize_e164
 from commands.shared import number_forms
 from commands.shared.modal_flow import JsonView, modal
 from commands.shared.number_forms import (

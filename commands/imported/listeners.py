@@ -16,8 +16,7 @@ from bot.blockkit import ids
 from bot.blockkit.text import escape
 from bot.errors import UsageError, UserFacingError
 from bot.services import Services
-from bot.sinch.errors import Conflict, NotFound
-from bot.sinch.models import ImportedNumber, UpdateImportedNumber
+from bot.sinch import Conflict, ImportedNumber, NotFound, UpdateImportedNumber
 from bot.watching.callbacks import callback_url
 from bot.watching.provisioning import provisioning_note, watch_imported
 from commands.imported.forms import ImportOrder, import_modal, import_summary, read_order

@@ -19,13 +19,7 @@ from bot.approvals.policy import Change
 from bot.blockkit.text import escape
 from bot.config import Settings
 from bot.errors import UsageError, UserFacingError
-from bot.sinch.models import (
-    ImportedNumber,
-    NumberPattern,
-    SearchPattern,
-    SmsConfiguration,
-    UpdateImportedNumber,
-)
+from bot.sinch import ImportedNumber, NumberPattern, SearchPattern, SmsConfiguration, UpdateImportedNumber
 from commands.imported.view import sms_of
 
 CAMPAIGN_REGION = "US"

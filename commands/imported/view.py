@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.blockkit.blocks import MESSAGE_BLOCKS, SECTION_TEXT, chunks, context, fields, header, section
 from bot.blockkit.text import escape
-from bot.sinch.models import (
+from bot.sinch import (
     CarrierState,
     ImportedNumber,
     ProvisioningProgress,

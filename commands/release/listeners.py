@@ -16,8 +16,7 @@ from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
 from bot.blockkit.text import escape
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.sinch.errors import NotFound
-from bot.sinch.models import ActiveNumber, EmergencyAddress
+from bot.sinch import ActiveNumber, EmergencyAddress, NotFound
 from commands.shared.approval_requests import answer_with_request
 from commands.shared.modal_flow import JsonView, modal, open_and_fill
 from commands.shared.number_lookup import emergency_address, load_active, phone_argument

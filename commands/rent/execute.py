@@ -9,8 +9,7 @@ from __future__ import annotations
 from bot.approvals import SYSTEM_ACTOR, Executor, Outcome, SettledByHand
 from bot.blockkit.text import escape
 from bot.services import Services
-from bot.sinch.errors import NotFound, SinchError
-from bot.sinch.models import ActiveNumber, RentAnyRequest, RentRequest, UpdateActiveNumber
+from bot.sinch import ActiveNumber, NotFound, RentAnyRequest, RentRequest, SinchError, UpdateActiveNumber
 from bot.watching.callbacks import callback_url
 from bot.watching.provisioning import provisioning_note, watch_if_pending
 from storage import audit

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot import approvals
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.sinch.errors import NotFound
+from bot.sinch import NotFound
 from commands.rent.modal import TITLE, AnyNumber, RentModalMeta, rent_draft, rent_problems, rent_view
 from commands.search.results import unavailable_text
 from commands.shared.approval_requests import view_key

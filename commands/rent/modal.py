@@ -15,14 +15,7 @@ from bot.approvals import CardSummary
 from bot.blockkit import ids
 from bot.blockkit.blocks import context, section
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
-from bot.sinch.models import (
-    Capability,
-    NumberPattern,
-    NumberType,
-    RentAnyRequest,
-    RentRequest,
-    SearchPattern,
-)
+from bot.sinch import Capability, NumberPattern, NumberType, RentAnyRequest, RentRequest, SearchPattern
 from commands.shared import number_forms
 from commands.shared.modal_flow import JsonView, modal
 from commands.shared.number_forms import NumberSettings

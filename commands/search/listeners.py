@@ -8,7 +8,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.services import Services
-from bot.sinch.errors import NotFound
+from bot.sinch import NotFound
 from commands.search.modal import TITLE, SearchModalMeta, read_search, search_view
 from commands.search.results import Message, check_message, results_message, unavailable_message
 from commands.shared.modal_flow import open_and_fill

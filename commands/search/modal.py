@@ -23,7 +23,7 @@ from bot.blockkit import ids
 from bot.blockkit.blocks import OPTION_TEXT, SELECT_OPTIONS, clip, context
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
 from bot.errors import UsageError
-from bot.sinch.models import AvailableRegion, Capability, NumberType, SearchPattern
+from bot.sinch import AvailableRegion, Capability, NumberType, SearchPattern
 from commands.shared.modal_flow import JsonView, modal
 from commands.shared.search_criteria import (
     DEFAULT_LIMIT,

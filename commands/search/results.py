@@ -9,7 +9,7 @@ import phonenumbers
 from slack_sdk.models.blocks import Block
 
 from bot.blockkit.blocks import MESSAGE_BLOCKS, context, header, section, to_dicts, with_sandbox_note
-from bot.sinch.models import SearchPattern
+from bot.sinch import SearchPattern
 from commands.shared.number_offer import NumberOffer, offer_block
 from commands.shared.search_criteria import MAX_LIMIT, Criteria, SearchQuery
 

@@ -27,14 +27,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.sinch.models import (
-    Capability,
-    EstVoice,
-    FaxVoice,
-    RtcVoice,
-    SmsConfiguration,
-    VoiceApplicationType,
-)
+from bot.sinch import Capability, EstVoice, FaxVoice, RtcVoice, SmsConfiguration, VoiceApplicationType
 from commands.shared.view_state import INPUT_ACTION, StateValues, selected, typed
 
 DISPLAY_NAME_BLOCK = "number_display_name"

@@ -7,9 +7,15 @@ from collections.abc import Sequence
 
 from bot.errors import UsageError, UserFacingError
 from bot.services import Services
-from bot.sinch.errors import InvalidArgument, InvalidPhoneNumber, NotFound
-from bot.sinch.models import ActiveNumber, Capability, EmergencyAddress
-from bot.sinch.phone import normalize_e164
+from bot.sinch import (
+    ActiveNumber,
+    Capability,
+    EmergencyAddress,
+    InvalidArgument,
+    InvalidPhoneNumber,
+    NotFound,
+    normalize_e164,
+)
 from commands.shared.parsing import parse_args
 
 # What may follow a `+country` word when a number is typed in groups: digits, dashes, dots, brackets.

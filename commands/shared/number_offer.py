@@ -10,7 +10,7 @@ from bot.blockkit import ids
 from bot.blockkit.blocks import money, section
 from bot.blockkit.metadata import SlackMeta
 from bot.blockkit.text import escape
-from bot.sinch.models import AvailableNumber, Capability
+from bot.sinch import AvailableNumber, Capability
 
 REQUEST_BUTTON_TEXT = "Request this number"
 

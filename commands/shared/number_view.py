@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import Block
 from bot.blockkit.blocks import context, fields, header, money, section
 from bot.blockkit.dates import DATE_ONLY, slack_date
 from bot.blockkit.text import escape
-from bot.sinch.models import (
+from bot.sinch import (
     ActiveNumber,
     EmergencyAddress,
     EstVoice,

@@ -17,7 +17,7 @@ from bot.approvals import CardSummary, Executor, Outcome
 from bot.blockkit.blocks import context, fields, section
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
 from bot.services import Services
-from bot.sinch.errors import NotFound
+from bot.sinch import NotFound
 from bot.watching.watcher import end_watch_on_removal
 from commands.shared.approval_requests import answer_with_request
 from commands.shared.modal_flow import JsonView, modal, open_and_fill

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 from bot.errors import UsageError
-from bot.sinch.models import AvailableRegion, Capability, NumberPattern, NumberType, SearchPattern
+from bot.sinch import AvailableRegion, Capability, NumberPattern, NumberType, SearchPattern
 from commands.shared.parsing import parse_args, shortened
 
 SEARCH_USAGE = (

@@ -6,8 +6,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from commands.shared.parsing import suggest
+from difflib import get_close_matches
 
 
 class ConsoleError(Exception):
@@ -130,7 +129,7 @@ def parse_line(line: str) -> Command | None:
         return Slash(word, rest)
     parser = _PARSERS.get(word)
     if parser is None:
-        hint = suggest(word, [*_PARSERS, *SLASH_COMMANDS])
+        hint = _did_you_mean(word, [*_PARSERS, *SLASH_COMMANDS])
         raise ConsoleError(f"unknown command {word}." + (hint or " Try /help."))
     return parser(rest)
 
@@ -208,3 +207,8 @@ _PARSERS: dict[str, Parser] = {
     "/quit": _no_arguments(Quit(), "/quit"),
     "/exit": _no_arguments(Quit(), "/exit"),
 }
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" Did you mean `{close[0]}`?" if close else ""

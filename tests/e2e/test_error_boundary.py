@@ -7,7 +7,7 @@ from sandbox.world import World
 
 
 def test_every_listener_of_the_app_is_registered_through_the_error_boundary(world: World) -> None:
-    listeners = world.runtime.app._listeners  # noqa: SLF001 - Bolt keeps no public list of them
+    listeners = world.runtime.app._listeners
     assert listeners
     unguarded = [
         listener.ack_function.__name__

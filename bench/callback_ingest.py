@@ -73,7 +73,7 @@ def _watch_all(world: World, phone_numbers: list[str]) -> None:
                 world.services.store,
                 phone_number=phone_number,
                 api="numbers",
-                what="sms",
+                parts="sms",
                 now=now,
                 next_check_at=now + timedelta(days=1),
                 region="US",

@@ -170,7 +170,7 @@ def pending_work(store: Store, now: datetime) -> list[str]:
     oldest_watch = min((watch.since for watch in pending_watches), default=None)
     lines.append(f"numbers provisioning: {len(pending_watches)}{_since(oldest_watch, now)}")
     lines.extend(
-        f"  {watch.phone_number} ({watch.what}) since {_when(watch.since)}" for watch in pending_watches[:10]
+        f"  {watch.phone_number} ({watch.parts}) since {_when(watch.since)}" for watch in pending_watches[:10]
     )
     backlog = events.backlog(store)
     lines.append(f"callbacks not yet processed: {backlog.count}{_since(backlog.oldest_received_at, now)}")

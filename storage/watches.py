@@ -20,7 +20,8 @@ class Watch:
     request_id: str | None
     region: str | None
     number_type: str | None
-    what: str
+    # The parts still provisioning, comma-separated ("sms,voice"): the watch settles when all have ended.
+    parts: str
     since: datetime
     next_check_at: datetime
     checks: int
@@ -33,7 +34,7 @@ def watch(
     *,
     phone_number: str,
     api: EventApi,
-    what: str,
+    parts: str,
     now: datetime,
     next_check_at: datetime,
     request_id: str | None = None,
@@ -55,7 +56,7 @@ def watch(
                checks = CASE WHEN settled_at IS NULL THEN checks ELSE 0 END,
                settled_at = NULL,
                outcome = NULL""",
-        [phone_number, api, request_id, region, number_type, what, to_iso(now), to_iso(next_check_at)],
+        [phone_number, api, request_id, region, number_type, parts, to_iso(now), to_iso(next_check_at)],
     )
 
 
@@ -119,7 +120,7 @@ def _watch(row: dict[str, Any]) -> Watch:
         request_id=row["request_id"],
         region=row["region"],
         number_type=row["number_type"],
-        what=row["what"],
+        parts=row["what"],
         since=from_iso(row["since"]),
         next_check_at=from_iso(row["next_check_at"]),
         checks=row["checks"],

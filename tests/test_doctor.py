@@ -82,7 +82,7 @@ def test_pending_work_shows_counts_and_since_when(tmp_path: Path, slack_api_url:
     store = Store(tmp_path / "numbot.db")
     since = NOW - timedelta(minutes=30)
     watches.watch(
-        store, phone_number="+12025550100", api="numbers", what="sms", now=since, next_check_at=since
+        store, phone_number="+12025550100", api="numbers", parts="sms", now=since, next_check_at=since
     )
     events.store_event(
         store,

@@ -1,7 +1,8 @@
-"""Every action_id, callback_id and block_id the bot uses, in one place.
+"""The ids Slack routes by: the slash command, every action_id and every modal callback_id.
 
-Slack routes clicks and submissions by these strings; a typo in one place and a listener that never fires is
-the classic chat-ops bug, so listeners and block builders both import them from here.
+A typo in one of these and a listener that never fires is the classic chat-ops bug, so the workflows'
+`register` functions and their view builders both import them from here. Block ids of inputs belong to the
+form that reads them and live beside it.
 """
 
 from typing import Final

@@ -3,8 +3,8 @@ and read from a number's state whether that provisioning has ended and how.
 
 Workflows call `watch_if_pending` (active numbers) with the number Sinch returned, or `watch_imported`
 (imported numbers) with the parts their request started: Sinch's answer to an import or an update carries
-no provisioning progress, so it cannot tell what is pending. The watcher (bot.watcher) settles the watch,
-from a callback or a poll, whichever comes first, and tells the request's thread how it ended.
+no provisioning progress, so it cannot tell what is pending. The watcher (bot.watching.watcher) settles the
+watch, from a callback or a poll, whichever comes first, and tells the request's thread how it ended.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def _watch(
             services.store,
             phone_number=phone_number,
             api=api,
-            what=",".join(pending),
+            parts=",".join(pending),
             now=now,
             next_check_at=now + FIRST_CHECK,
             request_id=request_id,

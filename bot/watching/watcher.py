@@ -95,16 +95,16 @@ def poll_once(services: Services) -> int:
             continue
         calls += reads.calls
         # Watches not due and not on the pages read are left alone: their own turn comes.
-        finals = [
-            (watch, _watch_final(services, watch, reads.states[watch.phone_number]))
+        endings = [
+            (watch, _watch_ending(services, watch, reads.states[watch.phone_number]))
             for watch in group
             if watch.phone_number in reads.states
         ]
-        for start in range(0, len(finals), APPLY_EVERY):
+        for start in range(0, len(endings), APPLY_EVERY):
             with services.store.transaction():  # few lock takes, as for callbacks
-                for watch, final in finals[start : start + APPLY_EVERY]:
-                    if final is not None:
-                        _settle(services, watch, final)
+                for watch, ending in endings[start : start + APPLY_EVERY]:
+                    if ending is not None:
+                        _settle(services, watch, ending)
                     elif watch.phone_number in due_numbers:
                         _reschedule(services, [watch])
     return calls
@@ -239,32 +239,32 @@ def _read_one(services: Services, api: EventApi, phone_number: str) -> NumberSta
 
 
 @dataclass(frozen=True)
-class _Final:
+class _Ending:
     outcome: str
     report: Report
 
 
-def _final(
+def _ending(
     services: Services, phone_number: str, watched: str, state: NumberState, *, request_id: str | None
-) -> _Final | None:
+) -> _Ending | None:
     """How the watched parts ended, or None while any of them is still provisioning."""
     if state is None:
-        return _Final("gone", report_gone(phone_number, request_id=request_id, sandbox=services.sandbox))
+        return _Ending("gone", report_gone(phone_number, request_id=request_id, sandbox=services.sandbox))
     settled = settlement(phone_number, state, watched)
     if settled is None:
         return None
-    return _Final(settled.outcome, report(settled, request_id=request_id, sandbox=services.sandbox))
+    return _Ending(settled.outcome, report(settled, request_id=request_id, sandbox=services.sandbox))
 
 
-def _watch_final(services: Services, watch: Watch, state: NumberState) -> _Final | None:
-    return _final(services, watch.phone_number, watch.what, state, request_id=watch.request_id)
+def _watch_ending(services: Services, watch: Watch, state: NumberState) -> _Ending | None:
+    return _ending(services, watch.phone_number, watch.parts, state, request_id=watch.request_id)
 
 
-def _settle(services: Services, watch: Watch, final: _Final) -> None:
+def _settle(services: Services, watch: Watch, ending: _Ending) -> None:
     """Record the outcome and queue its messages together; a poll and a callback racing report once."""
     with services.store.transaction():
-        if watches.settle(services.store, watch.phone_number, watch.api, final.outcome, services.clock()):
-            _tell(services, watch.request_id, final.report)
+        if watches.settle(services.store, watch.phone_number, watch.api, ending.outcome, services.clock()):
+            _tell(services, watch.request_id, ending.report)
 
 
 def _tell(services: Services, request_id: str | None, message: Report) -> None:
@@ -318,10 +318,10 @@ def _plan_event(services: Services, stored: StoredEvent) -> _Plan:
     if watch is None:
         return _plan_unrequested(services, event, api)
     state = _read_one(services, api, event.resource_id)
-    final = _watch_final(services, watch, state)
-    if final is None:
+    ending = _watch_ending(services, watch, state)
+    if ending is None:
         return _Plan("still pending")
-    return _Plan("settled", partial(_settle, services, watch, final))
+    return _Plan("settled", partial(_settle, services, watch, ending))
 
 
 # The part of a number each provisioning event is about; other events (unlinks, deletions) end nothing

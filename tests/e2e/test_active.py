@@ -201,7 +201,7 @@ def test_linking_sms_waits_for_approval_then_runs_once_and_watches_provisioning(
     scheduled = sinch_number(world, phone)["smsConfiguration"]["scheduledProvisioning"]
     assert (scheduled["servicePlanId"], scheduled["status"]) == ("plan-a", "WAITING")
     watch = watches.get_watch(world.services.store, phone, "numbers")
-    assert watch is not None and watch.what == "sms"
+    assert watch is not None and watch.parts == "sms"
 
 
 def test_moving_to_another_plan_must_unlink_first(world: World) -> None:

@@ -9,13 +9,13 @@ from tests.storage.helpers import T0, race
 NUMBER = "+12025550123"
 
 
-def _watch(store: Store, *, now_offset: int = 0, what: str = "sms", number: str = NUMBER) -> None:
+def _watch(store: Store, *, now_offset: int = 0, parts: str = "sms", number: str = NUMBER) -> None:
     now = T0 + timedelta(minutes=now_offset)
     watch(
         store,
         phone_number=number,
         api="numbers",
-        what=what,
+        parts=parts,
         now=now,
         next_check_at=now + timedelta(minutes=1),
         region="US",
@@ -28,7 +28,7 @@ def test_a_watch_becomes_due_at_its_next_check(store: Store) -> None:
 
     assert due(store, T0) == []
     [found] = due(store, T0 + timedelta(minutes=1))
-    assert (found.phone_number, found.api, found.what, found.since, found.checks) == (
+    assert (found.phone_number, found.api, found.parts, found.since, found.checks) == (
         NUMBER,
         "numbers",
         "sms",
@@ -52,10 +52,10 @@ def test_rewatching_an_unsettled_number_keeps_since_and_checks(store: Store) -> 
     _watch(store)
     reschedule(store, NUMBER, "numbers", T0 + timedelta(minutes=5))
 
-    _watch(store, now_offset=3, what="voice")
+    _watch(store, now_offset=3, parts="voice")
 
     [found] = pending(store)
-    assert (found.since, found.checks, found.what) == (T0, 1, "voice")
+    assert (found.since, found.checks, found.parts) == (T0, 1, "voice")
     assert found.next_check_at == T0 + timedelta(minutes=4)
 
 
@@ -86,7 +86,7 @@ def test_rewatching_a_settled_number_starts_afresh(store: Store) -> None:
     reschedule(store, NUMBER, "numbers", T0 + timedelta(minutes=5))
     settle(store, NUMBER, "numbers", "SUCCEEDED", T0 + timedelta(minutes=6))
 
-    _watch(store, now_offset=60, what="voice")
+    _watch(store, now_offset=60, parts="voice")
 
     [found] = pending(store)
     assert (found.since, found.checks, found.settled_at, found.outcome) == (

@@ -55,7 +55,7 @@ from tests.spec_schemas import (
     load_spec,
 )
 
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 10
 _PLACEHOLDER = re.compile(r"<[^>]+>|\{[^}]+\}")
 _IMPORTED_NUMBER = "+12065550142"
 
@@ -135,15 +135,25 @@ def _each_query_parameter_empty(
 
 def _send(client: httpx.Client, case: schemathesis.Case[Any], base_url: str) -> httpx.Response:
     """Send the case as schemathesis would, but with valid credentials instead of the spec's blank ones."""
+    return client.send(_request(client, case, base_url))
+
+
+def _request(client: httpx.Client, case: schemathesis.Case[Any], base_url: str) -> httpx.Request:
     request = case.as_transport_kwargs(base_url=base_url)
-    headers = {name: value for name, value in request["headers"].items() if name.lower() != "authorization"}
-    return client.request(
+    files = request.get("files")
+    # A multipart body gets its Content-Type, with the boundary, from httpx.
+    replaced = {"authorization", "content-type"} if files else {"authorization"}
+    headers: dict[str, str] = request.get("headers") or {}
+    data = request.get("data")
+    return client.build_request(
         request["method"],
         request["url"],
         params=request.get("params"),
-        headers=headers,
+        headers={name: value for name, value in headers.items() if name.lower() not in replaced},
         json=request.get("json"),
-        content=request.get("data"),
+        files=files,
+        data=data if isinstance(data, dict) else None,
+        content=data if isinstance(data, bytes | str) else None,
     )
 
 

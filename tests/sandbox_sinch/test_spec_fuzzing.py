@@ -28,6 +28,7 @@ discriminator.)
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -151,10 +152,25 @@ def _request(client: httpx.Client, case: schemathesis.Case[Any], base_url: str) 
         params=request.get("params"),
         headers={name: value for name, value in headers.items() if name.lower() not in replaced},
         json=request.get("json"),
-        files=files,
+        files=_sendable(files) if files else None,
         data=data if isinstance(data, dict) else None,
         content=data if isinstance(data, bytes | str) else None,
     )
+
+
+def _sendable(files: Any) -> list[tuple[str, Any]]:
+    """Multipart parts as httpx sends them: a generated part that is neither text nor bytes (a number, say)
+    goes as its JSON text, as a careless client would send it."""
+
+    def content(value: Any) -> Any:
+        sendable = isinstance(value, bytes | str) or hasattr(value, "read")
+        return value if sendable else json.dumps(value).encode()
+
+    def part(value: Any) -> Any:
+        return (value[0], content(value[1]), *value[2:]) if isinstance(value, tuple) else content(value)
+
+    items = files.items() if isinstance(files, dict) else files
+    return [(name, part(value)) for name, value in items]
 
 
 def _operation(api: ApiName, route: Route) -> APIOperation[Any, Any, Any, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import os
@@ -97,7 +98,10 @@ class CallbackDispatcher:
         changes: ChangeSignal,
         retry_delays: tuple[float, ...],
         timeout_seconds: float = 5.0,
+        *,
+        loopback_only: bool = False,
     ) -> None:
+        self._loopback_only = loopback_only
         self._timers = timers
         self._changes = changes
         self._retry_delays = retry_delays
@@ -138,6 +142,9 @@ class CallbackDispatcher:
         if delivery.secret:
             headers["X-Sinch-Signature"] = sign(delivery.secret, delivery.body)
         delivery.attempts += 1
+        if self._loopback_only and not _is_loopback(delivery.url):
+            delivery.errors.append("refused: not a loopback address")
+            return False
         try:
             response = self._http.post(delivery.url, content=delivery.body, headers=headers)
         except httpx.HTTPError as error:
@@ -150,8 +157,20 @@ class CallbackDispatcher:
         return True
 
     def _retry_later(self, delivery: Delivery) -> None:
+        if delivery.errors and delivery.errors[-1].startswith("refused"):
+            return
         retry_index = delivery.attempts - 1
         if retry_index < len(self._retry_delays):
             self._timers.call_later(self._retry_delays[retry_index], lambda: self._submit(delivery))
         else:
             log.warning("giving up callback to %s after %d attempts", delivery.url, delivery.attempts)
+
+
+def _is_loopback(url: str) -> bool:
+    host = httpx.URL(url).host
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name other than localhost could resolve anywhere

@@ -23,6 +23,9 @@ class SandboxConfig:
     # Delays before each retry of a callback the receiver did not accept; attempts = 1 + len(delays).
     callback_retry_seconds: tuple[float, ...] = (0.5, 2.0, 10.0)
     default_callback_url: str | None = None
+    # Deliver callbacks only to this machine (127.0.0.0/8, ::1, localhost): what a test or fuzzer sends as
+    # a callbackUrl must never make the sandbox reach another host.
+    loopback_callbacks_only: bool = False
     # The HMAC secret every project starts with, for both APIs (the real default is "not configured").
     callback_hmac_secret: str | None = None
     # The spec limits :rent and :rentAny to US LOCAL numbers; a demo may relax that for :rent.

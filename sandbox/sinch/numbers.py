@@ -57,7 +57,7 @@ def list_available(backend: Backend, call: Call) -> dict[str, Any]:
         violations.add("regionCode", "Required")
     raw_type = call.query.get("type")
     number_type = enum_value(NumberType, raw_type, "type", violations) if raw_type else None
-    if raw_type is None:
+    if not raw_type:
         violations.add("type", "Required")
     wanted = capabilities(call.query.getlist("capabilities"), "capabilities", violations)
     pattern = query_number_pattern(call.query, SEARCH_PATTERNS, violations)
@@ -113,8 +113,8 @@ def rent_any(backend: Backend, call: Call) -> dict[str, Any]:
     pattern = None
     if isinstance(raw_pattern, dict):
         pattern = number_pattern(
-            raw_pattern.get("pattern"),
-            raw_pattern.get("searchPattern"),
+            string_field(raw_pattern, "pattern", violations, "numberPattern."),
+            string_field(raw_pattern, "searchPattern", violations, "numberPattern."),
             SEARCH_PATTERNS,
             violations,
             "numberPattern.",

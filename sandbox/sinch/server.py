@@ -33,7 +33,12 @@ class RunningSandbox:
         self.faults = FaultConfig(seed=config.seed)
         self._timers = TimerQueue()
         self._changes = ChangeSignal()
-        self._dispatcher = CallbackDispatcher(self._timers, self._changes, config.callback_retry_seconds)
+        self._dispatcher = CallbackDispatcher(
+            self._timers,
+            self._changes,
+            config.callback_retry_seconds,
+            loopback_only=config.loopback_callbacks_only,
+        )
         events = EventPublisher(self.state, self._dispatcher, config.default_callback_url)
         self._provisioner = Provisioner(
             self.state,

@@ -24,6 +24,7 @@ def make_sandbox() -> Iterator[Callable[..., RunningSandbox]]:
     def make(**config: Any) -> RunningSandbox:
         config.setdefault("seed", 7)
         config.setdefault("provisioning_seconds", 3600)
+        config.setdefault("loopback_callbacks_only", True)
         started.append(start_sandbox(SandboxConfig(**config)))
         return started[-1]
 

@@ -123,6 +123,14 @@ def test_region_and_type_are_required_and_validated(api: httpx.Client) -> None:
     assert set(field_violations(wrong)) == {"type", "capabilities", "numberPattern.searchPattern"}
 
 
+def test_an_empty_type_is_missing_not_a_server_error(api: httpx.Client) -> None:
+    response = api.get("/availableNumbers", params={"type": "", "regionCode": "r"})
+
+    assert response.status_code == 400
+    assert_response_matches_spec("numbers", LIST, response)
+    assert set(field_violations(response)) == {"type"}
+
+
 def test_a_region_without_that_type_has_no_numbers(api: httpx.Client) -> None:
     assert search(api, regionCode="US", type="MOBILE") == []
 

@@ -293,3 +293,19 @@ def test_callback_configuration_sets_the_secret_that_signs_events(
 def test_wait_for_answers_false_when_the_awaited_change_never_comes(sandbox: RunningSandbox) -> None:
     assert not sandbox.wait_for(lambda: False, timeout=0.05)
     assert sandbox.wait_for(lambda: True, timeout=0)
+
+
+def test_a_sandbox_kept_to_loopback_never_calls_another_host(
+    sandbox: RunningSandbox, api: httpx.Client
+) -> None:
+    # What a fuzzer sends as a callbackUrl must not make the sandbox reach out: the delivery is refused
+    # before any connection is made, and never retried. (Test sandboxes are all kept to loopback.)
+    phone_number = first_available(api)
+    outside = "http://192.0.2.1/callbacks"  # TEST-NET-1: reserved, routed nowhere
+    rent(api, phone_number, {"smsConfiguration": {"servicePlanId": "p"}, "callbackUrl": outside})
+    sandbox.complete_provisioning()
+
+    assert sandbox.wait_for(lambda: any(d.attempts for d in sandbox.callback_deliveries))
+    [delivery] = sandbox.callback_deliveries
+    assert delivery.url == outside and delivery.attempts == 1 and not delivery.delivered
+    assert delivery.errors == ["refused: not a loopback address"]

@@ -93,6 +93,17 @@ def test_rent_any_accepts_only_us_local_and_needs_a_match(api: httpx.Client) -> 
     assert_response_matches_spec("numbers", "NumberService_RentAnyNumber", no_match)
 
 
+def test_rent_any_rejects_a_number_pattern_that_is_not_text(api: httpx.Client) -> None:
+    body = {"regionCode": "US", "type": "LOCAL", "numberPattern": {"pattern": 1206}}
+
+    response = api.post("/availableNumbers:rentAny", json=body)
+
+    assert response.status_code == 400
+    assert_response_matches_spec("numbers", "NumberService_RentAnyNumber", response)
+    assert set(field_violations(response)) == {"numberPattern.pattern"}
+    assert api.get("/activeNumbers").json()["activeNumbers"] == []
+
+
 @pytest.mark.parametrize(
     ("body", "violated_field"),
     [

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from bot.approvals import Executor
-from commands.active.update import UPDATE
-from commands.e911.listeners import PROVISION
+from commands.active.execute import UPDATE
+from commands.e911.execute import PROVISION
 from commands.e911.listeners import REMOVAL as E911_REMOVAL
-from commands.imported.listeners import IMPORT, IMPORTED_UPDATE
+from commands.imported.execute import IMPORT, IMPORTED_UPDATE
 from commands.imported.listeners import REMOVAL as IMPORTED_REMOVAL
-from commands.release.listeners import RELEASE
+from commands.release.execute import RELEASE
 from commands.rent.execute import RENT, RENT_ANY
 from commands.shared.removal import removal_executor
 from storage.request_types import RequestKind

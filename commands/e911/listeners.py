@@ -13,12 +13,11 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.approvals import Executor, Outcome
 from bot.blockkit import ids
 from bot.blockkit.text import escape
 from bot.errors import UserFacingError, describe
 from bot.services import Services
-from bot.sinch import ActiveNumber, AddressValidation, Capability, InvalidArgument, NotFound
+from bot.sinch import ActiveNumber, AddressValidation, Capability, InvalidArgument
 from commands.e911 import forms
 from commands.e911.forms import AddressFlow, E911Order
 from commands.shared.approval_requests import answer_with_request
@@ -28,7 +27,6 @@ from commands.shared.number_view import format_address
 from commands.shared.removal import Removal, confirm_removal, request_removal
 from commands.shared.router import Invocation, Subcommand
 from storage.request_types import RequestKind
-from storage.requests import Request
 
 GROUP = "Emergency addresses (E911)"
 SHOW_USAGE = "e911 show <+E164>"
@@ -132,25 +130,6 @@ def request_provisioning(services: Services, ack: Ack, body: dict[str, Any], vie
     )
 
 
-def provision(services: Services, request: Request) -> Outcome:
-    order = E911Order.model_validate(request.payload)
-    stored = services.sinch.emergency_provision(order.phone_number, order.display_name, order.address)
-    return _provisioned(order, stored.model_dump(mode="json", exclude_none=True), format_address(stored))
-
-
-def check_provisioned(services: Services, request: Request) -> Outcome:
-    """After a lost answer: what Sinch holds now says whether the provisioning happened."""
-    order = E911Order.model_validate(request.payload)
-    try:
-        stored = services.sinch.emergency_get(order.phone_number)
-    except NotFound:
-        stored = None
-    if stored is not None and forms.same_place(stored, order.address):
-        return _provisioned(order, stored.model_dump(mode="json", exclude_none=True), format_address(stored))
-    now = escape(format_address(stored)) if stored else "no address"
-    return Outcome(False, f"Sinch did not store the new address; {order.phone_number} still has {now}.")
-
-
 def _describe_for_removal(services: Services, phone: str) -> list[tuple[str, str]]:
     address = emergency_address(services, _voice_number(services, phone))
     if address is None:
@@ -196,17 +175,6 @@ def _verdict(services: Services, flow: AddressFlow, done: Future[AddressValidati
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, the open modal must say it
         return forms.failed_view(flow, describe(exc), sandbox=services.sandbox)
     return forms.result_view(flow, validation, sandbox=services.sandbox)
-
-
-def _provisioned(order: E911Order, stored: dict[str, Any], text: str) -> Outcome:
-    return Outcome(
-        True,
-        f"Emergency calls from {order.phone_number} now report: {escape(text)}.",
-        result={"phone_number": order.phone_number, "address": stored},
-    )
-
-
-PROVISION = Executor(describe="set an emergency address", execute=provision, reconcile=check_provisioned)
 
 
 SUBCOMMANDS = (

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement
 
-from bot.approvals import CardSummary, Executor, Outcome
+from bot.approvals import CardSummary
 from bot.blockkit import ids
 from bot.blockkit.blocks import context, fields, money, section
 from bot.blockkit.dates import DATE_ONLY, slack_date
@@ -16,7 +16,7 @@ from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
 from bot.blockkit.text import escape
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.sinch import ActiveNumber, EmergencyAddress, NotFound
+from bot.sinch import ActiveNumber, EmergencyAddress
 from commands.shared.approval_requests import answer_with_request
 from commands.shared.modal_flow import JsonView, modal, open_and_fill
 from commands.shared.number_lookup import emergency_address, load_active, phone_argument
@@ -140,28 +140,6 @@ def release_card(form: ReleaseForm, reason: str) -> CardSummary:
 
 def _bullets(lines: tuple[str, ...] | list[str]) -> str:
     return "\n".join(f"• {line}" for line in lines) if lines else "Nothing is linked to it."
-
-
-def execute_release(services: Services, request: Request) -> Outcome:
-    phone_number = str(request.payload["phone_number"])
-    released = services.sinch.release(phone_number)
-    until = f" Sinch keeps it billed until {slack_date(released.expire_at)}." if released.expire_at else ""
-    text = f"Released {phone_number}.{until}"
-    # The card shows `result["text"]` under its outcome, so approvers see it as well as the requester.
-    return Outcome(True, text, {"text": text, "phone_number": phone_number})
-
-
-def reconcile_release(services: Services, request: Request) -> Outcome | None:
-    """Read the number back: gone means released; still active means the release did not happen."""
-    phone_number = str(request.payload["phone_number"])
-    try:
-        services.sinch.get_active(phone_number)
-    except NotFound:
-        return Outcome(True, f"Released {phone_number} (confirmed: it is no longer active).")
-    return Outcome(False, f"{phone_number} is still active: it was not released.")
-
-
-RELEASE = Executor(describe="release a number", execute=execute_release, reconcile=reconcile_release)
 
 
 SUBCOMMANDS = (

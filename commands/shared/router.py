@@ -1,4 +1,4 @@
-"""`/numbers <subcommand> ...`: one slash command, many workflows.
+"""`/numbers <subcommand> ...`: one slash command, many workflows, and `/numbers help` listing them all.
 
 Each workflow package adds its subcommands to the router when it registers. `numbers`, the one listener of
 the command, acks first, then resolves the words and runs the subcommand; what it raises is told to the user
@@ -8,6 +8,7 @@ by the app's error handler (`commands.shared.replies.on_error`).
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.blockkit.blocks import context, header, section
 from bot.errors import UsageError
-from commands.shared.help import show_help
 from commands.shared.parsing import split_words, suggest
 from commands.shared.replies import reply
 
@@ -81,6 +82,27 @@ class CommandRouter:
         if family:
             raise UsageError(f"`{name}` needs one of: {', '.join(f'`{key}`' for key in sorted(family))}.")
         raise UsageError(f"Unknown subcommand `{words[0]}`.{suggest(name, list(self.subcommands))}")
+
+
+def help_text(router: CommandRouter) -> tuple[str, list[str]]:
+    groups: dict[str, list[Subcommand]] = defaultdict(list)
+    for subcommand in router.subcommands.values():
+        groups[subcommand.group].append(subcommand)
+    sections = []
+    for group, members in groups.items():
+        lines = [f"*{group}*"]
+        for sub in members:
+            examples = "".join(f"\n      e.g. `/numbers {example}`" for example in sub.examples)
+            lines.append(f"• `/numbers {sub.usage}`: {sub.summary}{examples}")
+        sections.append("\n".join(lines))
+    return "numbot commands", sections
+
+
+def show_help(invocation: Invocation, router: CommandRouter, services: Services) -> None:
+    title, sections = help_text(router)
+    blocks = [header(title), *(section(text) for text in sections)]
+    blocks.append(context("Anything that costs money or is hard to undo asks a second person to approve."))
+    invocation.reply(title + "\n" + "\n".join(sections), sandbox=services.sandbox, blocks=blocks)
 
 
 def numbers(

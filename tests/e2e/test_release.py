@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from commands.release.listeners import REASON_BLOCK, reconcile_release
+from commands.release.execute import reconcile_release
+from commands.release.listeners import REASON_BLOCK
 from sandbox.sinch import RequestRecord
 from sandbox.slack import Message, View
 from storage import requests

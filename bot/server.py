@@ -1,6 +1,6 @@
 """The bot's HTTP surface: `/slack/events` (Bolt), `/sinch/callbacks`, `/healthz` (live), `/readyz` (ready).
 
-Served by waitress (bot.wsgi_server) in HTTP mode, and in Socket Mode too when Sinch callbacks need a port.
+Served by waitress (`serving`) in HTTP mode, and in Socket Mode too when Sinch callbacks need a port.
 Every route has a body-size cap checked against Content-Length before anything reads the body, and nothing
 reaches Bolt (no listener, no error handler, no `respond`) before its Slack signature is verified here.
 """

@@ -1,6 +1,6 @@
 """Four-eyes approvals: submit a request, decide on it, run it exactly once, and tell everyone.
 
-The state machine (bot.policy, enforced by storage.requests.transition):
+The state machine (`policy`, enforced by storage.requests.transition):
 pending → approved → executing → done | failed; pending → rejected | expired | cancelled.
 Every step is a conditional update, so double clicks and concurrent approvers yield exactly one decision
 and at most one execution; the card in the approvals channel is re-rendered from the stored request after

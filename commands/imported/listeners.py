@@ -1,7 +1,7 @@
 """/numbers imported list | show | add | update | remove: non-Sinch numbers enabled for SMS through Sinch.
 
 Importing, relinking and removing change how carriers route a number's messages, so they wait for a second
-person; renaming is harmless and runs at once (bot.policy decides which is which).
+person; renaming is harmless and runs at once (bot.approvals.policy decides which is which).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The search modal (`/numbers search` with no arguments): build it from Sinch's regions, read it back.
 
-Pure functions; commands/search.py opens a "Loading…" view first (a trigger_id lives 3 seconds, a Sinch
-call may take longer) and swaps this form in once the regions are known.
+Pure functions; the search command (listeners.py) opens a "Loading…" view first (a trigger_id lives 3
+seconds, a Sinch call may take longer) and swaps this form in once the regions are known.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from commands.active.listing import (
 )
 from commands.shared.number_lookup import emergency_address, load_active, phone_argument
 from commands.shared.number_view import detail_blocks
+from commands.shared.replies import reply_rendered
 from commands.shared.router import Invocation, Subcommand
 
 SHOW_USAGE = "show <+E164>"
@@ -30,14 +31,14 @@ def more(ack: Ack, body: dict[str, Any], respond: Respond, services: Services) -
     query = ListQuery.decode(body["actions"][0].get("value"))
     shown, total, has_more = fetch_page(services, query)
     text, blocks = next_page_message(query, shown, total, more=has_more, sandbox=services.sandbox)
-    respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
+    reply_rendered(respond, text, blocks, replace=True)
 
 
 def list_numbers(invocation: Invocation, services: Services) -> None:
     query = parse_list_query(invocation.words)
     shown, counted = fetch_first_page(services, query)
     text, blocks = first_page_message(query, shown, counted, sandbox=services.sandbox)
-    invocation.respond(text=text, blocks=blocks, response_type="ephemeral")
+    reply_rendered(invocation.respond, text, blocks)
 
 
 def show_number(invocation: Invocation, services: Services) -> None:

@@ -14,7 +14,7 @@ from commands.search.results import Message, check_message, results_message, una
 from commands.shared.modal_flow import open_and_fill
 from commands.shared.number_lookup import phone_argument
 from commands.shared.number_offer import NumberOffer
-from commands.shared.replies import answer_in, tell
+from commands.shared.replies import answer_in, reply_rendered, tell
 from commands.shared.router import Invocation, Subcommand
 from commands.shared.search_criteria import SEARCH_USAGE, SearchQuery, parse_search
 
@@ -81,8 +81,7 @@ def _search(services: Services, query: SearchQuery) -> Message:
 
 
 def _respond(invocation: Invocation, message: Message) -> None:
-    text, blocks = message
-    invocation.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+    reply_rendered(invocation.respond, *message)
 
 
 SUBCOMMANDS = (

@@ -1,6 +1,7 @@
 """Every way numbot answers the person in front of it, and the one place an error becomes that answer.
 
-- `reply`: to a slash command or a button on a message, ephemerally through its `response_url`.
+- `reply` / `reply_rendered`: to a slash command or a button on a message, ephemerally through its
+  `response_url`.
 - `tell`: after a modal closed (a submission has no `response_url`): ephemerally in the channel it was opened
   from, or as a DM when the bot cannot post there.
 - `sent_text` / `sent_view`: "your request is waiting for a second person", as a message or as the modal.
@@ -40,6 +41,14 @@ def reply(respond: Respond, text: str, *, sandbox: bool, blocks: Sequence[Block]
     section (`text` is then also the notification and screen-reader fallback)."""
     shown = with_sandbox_note(blocks if blocks is not None else [section(text)], sandbox)
     respond(text=text, blocks=to_dicts(shown), response_type="ephemeral", replace_original=False)
+
+
+def reply_rendered(
+    respond: Respond, text: str, blocks: list[dict[str, Any]], *, replace: bool = False
+) -> None:
+    """Answer with a message already rendered (with its own sandbox note); `replace` puts it in place of the
+    message whose button was clicked (the next page of a list)."""
+    respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=replace)
 
 
 def tell(

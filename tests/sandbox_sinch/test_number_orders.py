@@ -13,29 +13,10 @@ import httpx
 import pytest
 
 from sandbox.sinch import RunningSandbox
+from tests.number_orders import GB_DETAILS, PDF, SECRET
 from tests.sandbox_sinch.callback_receiver import CallbackReceiver
 from tests.sandbox_sinch.conftest import PROJECT, client_for, field_violations
 from tests.spec_schemas import assert_matches_schema, assert_response_matches_spec
-
-SECRET = "order-callback-secret-0123456789abcd"
-PDF = b"%PDF-1.4\n" + b"0" * 2000
-GB_DETAILS = {
-    "data": [
-        {
-            "endBusinessName": "Acme Widgets Ltd",
-            "endBusinessAddress": "1 High Street",
-            "city": "London",
-            "postalCode": "SW1A 1AA",
-            "country": "GB",
-        },
-        {
-            "firstName": "Ada",
-            "lastName": "Lovelace",
-            "email": "ada@acme.example",
-            "phoneNumber": "+447911123456",
-        },
-    ]
-}
 
 
 def search(api: httpx.Client, region: str, number_type: str, size: int = 1) -> list[str]:

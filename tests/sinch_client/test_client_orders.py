@@ -34,28 +34,9 @@ from bot.sinch import (
     verify_signature,
 )
 from sandbox.sinch import RunningSandbox, SandboxConfig, start_sandbox
+from tests.number_orders import GB_DETAILS, PDF, SECRET
 from tests.sandbox_sinch.callback_receiver import CallbackReceiver
 from tests.sinch_client.builders import api_requests, make_client
-
-SECRET = "order-callback-secret-0123456789abcd"
-PDF = b"%PDF-1.4\n" + b"0" * 4000
-GB_DETAILS: dict[str, Any] = {
-    "data": [
-        {
-            "endBusinessName": "Acme Widgets Ltd",
-            "endBusinessAddress": "1 High Street",
-            "city": "London",
-            "postalCode": "SW1A 1AA",
-            "country": "GB",
-        },
-        {
-            "firstName": "Ada",
-            "lastName": "Lovelace",
-            "email": "ada@acme.example",
-            "phoneNumber": "+447911123456",
-        },
-    ]
-}
 
 
 @pytest.fixture

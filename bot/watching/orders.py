@@ -8,7 +8,7 @@ late callback finds nothing new and an order never moves backwards. Each change 
 message queued in one transaction, conditionally, so a callback racing a poll tells it once.
 
 Before the submit the order waits on its request: the request's deadline is the reservation's end
-(`reservation_ttl`), so the approvals engine expires both together; `remind_expiring` warns the card's
+(`reservation_end`), so the approvals engine expires both together; `remind_expiring` warns the card's
 thread once, shortly before.
 """
 
@@ -56,14 +56,14 @@ def reminder_lead(reservation: timedelta) -> timedelta:
     return min(REMINDER_LEAD, reservation / 4)
 
 
-def reservation_ttl(order: NumberOrder, now: datetime) -> timedelta:
-    """The time to live of the order's request: it expires when the reservation does."""
+def reservation_end(order: NumberOrder, now: datetime) -> datetime:
+    """The deadline of the order's request (`RequestDraft.deadline`): it expires when the reservation does."""
     if order.expire_time is None or order.expire_time <= now:
         raise UserFacingError(
             f"The reservation of number order {escape(order.id_number_order)} has already lapsed: "
             "create a new order."
         )
-    return order.expire_time - now
+    return order.expire_time
 
 
 def remember(services: Services, order: NumberOrder, *, request_id: str | None) -> None:

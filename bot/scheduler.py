@@ -18,7 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import approvals
 from bot.services import Services
-from bot.watching import callbacks, watcher
+from bot.watching import callbacks, orders, watcher
 from storage import leases
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,8 @@ JOBS: tuple[Job, ...] = (
     # A callback wakes this one at once (`Scheduler.wake`); the interval covers other processes' receivers.
     Job(PROCESS_EVENTS, 2.0, watcher.process_events),
     Job("poll-provisioning", 5.0, watcher.poll_once),
+    Job("poll-number-orders", 5.0, orders.poll_due),
+    Job("remind-expiring-orders", 15.0, orders.remind_expiring),
     Job("reconcile-executing", 30.0, watcher.reconcile_executing),
     Job(FORGET_EXPIRED_SECRET, 60.0, _forget_expired_secret),
 )

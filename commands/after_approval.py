@@ -16,6 +16,7 @@ from commands.e911.execute import PROVISION
 from commands.e911.listeners import REMOVAL as E911_REMOVAL
 from commands.imported.execute import IMPORT, IMPORTED_UPDATE
 from commands.imported.listeners import REMOVAL as IMPORTED_REMOVAL
+from commands.orders.execute import NUMBER_ORDER
 from commands.release.execute import RELEASE
 from commands.rent.execute import RENT, RENT_ANY
 from commands.shared.removal import removal_executor
@@ -32,5 +33,6 @@ AFTER_APPROVAL: Mapping[RequestKind, Executor] = MappingProxyType(
         RequestKind.IMPORTED_REMOVE: removal_executor(IMPORTED_REMOVAL),
         RequestKind.E911_PROVISION: PROVISION,
         RequestKind.E911_REMOVE: removal_executor(E911_REMOVAL),
+        RequestKind.NUMBER_ORDER: NUMBER_ORDER,
     }
 )

@@ -270,6 +270,32 @@ def m005_heartbeat(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m006_number_orders(db: Database) -> None:
+    # Sinch has no endpoint that lists number orders: this table is the only record of the ones numbot made.
+    db.execute(
+        """CREATE TABLE number_orders (
+               order_id TEXT PRIMARY KEY,
+               request_id TEXT REFERENCES requests(id),
+               region TEXT,
+               number_type TEXT,
+               state TEXT NOT NULL,
+               expire_time TEXT,
+               numbers TEXT NOT NULL,
+               logs_told INTEGER NOT NULL DEFAULT 0,
+               created_at TEXT NOT NULL,
+               remind_at TEXT,
+               reminded_at TEXT,
+               checks INTEGER NOT NULL DEFAULT 0,
+               last_checked_at TEXT,
+               next_check_at TEXT,
+               settled_at TEXT
+           )"""
+    )
+    db.execute("CREATE INDEX number_orders_due ON number_orders (next_check_at) WHERE settled_at IS NULL")
+    db.execute("CREATE INDEX number_orders_request ON number_orders (request_id)")
+
+
 _INITIAL_SCHEMA = """
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

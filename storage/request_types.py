@@ -23,6 +23,7 @@ class RequestKind(StrEnum):
     IMPORTED_REMOVE = "imported_remove"
     E911_PROVISION = "e911_provision"
     E911_REMOVE = "e911_remove"
+    NUMBER_ORDER = "number_order"
 
 
 class RequestState(StrEnum):

@@ -65,6 +65,13 @@ class RequestDraft:
     origin_channel: str | None = None
     origin_ts: str | None = None
     idempotency_key: str | None = None
+    # A moment the request must not outlive, whatever `ttl` says (a number order's reservation end).
+    deadline: datetime | None = None
+
+    def expiry(self, created_at: datetime) -> datetime:
+        """When the request expires if nobody decides: `ttl` after creation, or its deadline if sooner."""
+        by_ttl = expires_at(created_at, self.ttl)
+        return by_ttl if self.deadline is None else min(by_ttl, self.deadline)
 
 
 @dataclass(frozen=True)
@@ -123,7 +130,7 @@ def create_request(store: Store, draft: RequestDraft, now: datetime) -> Request:
                 draft.origin_channel,
                 draft.origin_ts,
                 to_iso(now),
-                to_iso(expires_at(now, draft.ttl)),
+                to_iso(draft.expiry(now)),
                 to_iso(now),
                 draft.idempotency_key,
             ],

@@ -178,6 +178,7 @@ def test_may_settle_by_hand_only_admins_and_only_requests_stuck_executing(
         ("imported_remove", frozenset(), True),
         ("e911_provision", frozenset(), True),
         ("e911_remove", frozenset(), True),
+        ("number_order", frozenset(), True),
         ("update", frozenset({Change.DISPLAY_NAME}), False),
         ("update", frozenset(), False),
         ("update", frozenset({Change.SMS}), True),

@@ -20,7 +20,7 @@ from bot.blockkit.blocks import context, fields, header, mention, money, section
 from bot.blockkit.dates import slack_date
 from bot.blockkit.metadata import RequestRef
 from bot.blockkit.text import escape
-from storage.request_types import RequestState
+from storage.request_types import RequestKind, RequestState
 from storage.requests import Request
 
 _STATE_LINES = {
@@ -34,12 +34,21 @@ _STATE_LINES = {
     RequestState.CANCELLED: ":leftwards_arrow_with_hook: *Cancelled by {decider}.* Nothing was done.",
 }
 
+# A number order's request lives as long as the reservation of its numbers, so its expiry is that lapse.
+_RESERVATION_LAPSED = "the number reservation lapsed before anyone approved it"
+
+
+def _state_line(request: Request, decider: str) -> str:
+    if request.kind is RequestKind.NUMBER_ORDER and request.state is RequestState.EXPIRED:
+        return f":hourglass: *Expired*: {_RESERVATION_LAPSED}. Nothing was ordered."
+    return _STATE_LINES[request.state].format(decider=decider)
+
 
 def render_card(request: Request, *, now: datetime, sandbox: bool) -> tuple[str, list[dict[str, Any]]]:
     summary = request.summary
     title = str(summary.get("title", request.kind))
     decider = mention(request.decided_by) if request.decided_by else "someone"
-    status = _STATE_LINES[request.state].format(decider=decider)
+    status = _state_line(request, decider)
     blocks: list[Block] = [header(f"{request.id}: {title}")]
     pairs = [
         ("Requested by", mention(request.requester)),
@@ -67,7 +76,11 @@ def render_outcome_reply(
         RequestState.DONE: f"your request {request.id} was approved by {decider} and is done",
         RequestState.FAILED: f"your request {request.id} was approved by {decider} but failed",
         RequestState.REJECTED: f"your request {request.id} was rejected by {decider}",
-        RequestState.EXPIRED: f"your request {request.id} expired before anyone decided; nothing was done",
+        RequestState.EXPIRED: (
+            f"your request {request.id} expired: {_RESERVATION_LAPSED}; nothing was ordered"
+            if request.kind is RequestKind.NUMBER_ORDER
+            else f"your request {request.id} expired before anyone decided; nothing was done"
+        ),
         RequestState.EXECUTING: (
             f"your request {request.id} was approved by {decider}; numbot is checking with Sinch whether it "
             "went through and will report here"

@@ -39,6 +39,7 @@ _ALWAYS_APPROVED_KINDS = frozenset(
         RequestKind.IMPORTED_REMOVE,
         RequestKind.E911_PROVISION,
         RequestKind.E911_REMOVE,
+        RequestKind.NUMBER_ORDER,
     }
 )
 # Updates only matter when they re-route traffic; renaming a number is harmless.

@@ -30,6 +30,13 @@ from storage.db import JsonDict
 from storage.events import EventApi
 
 FIRST_CHECK = timedelta(seconds=10)
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+def backoff(checks: int) -> timedelta:
+    """Delay before the next check of something already checked `checks` times: 10 s, 20 s, 40 s… ≤ 10 min."""
+    delay: timedelta = FIRST_CHECK * 2 ** min(checks, 16)
+    return min(delay, MAX_BACKOFF)
 
 
 class PartState(Enum):

@@ -12,7 +12,6 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import partial
 
 from bot import approvals
@@ -28,25 +27,26 @@ from bot.sinch import (
     ResourceType,
     SinchError,
 )
+from bot.watching import orders
 from bot.watching.callbacks import api_of, parse
 from bot.watching.provisioning import (
-    FIRST_CHECK,
     PartStatus,
     Report,
     active_parts,
+    backoff,
     imported_parts,
     report,
     report_gone,
     settlement,
 )
-from storage import events, outbox, requests, watches
+from bot.watching.telling import card_of, tell
+from storage import events, requests, watches
 from storage.events import EventApi, StoredEvent
-from storage.outbox import OutboxMessage, OutboxRow
+from storage.outbox import OutboxMessage
 from storage.watches import Watch
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF = timedelta(minutes=10)
 PAGE_SIZE = 1000
 # From this many due numbers in one region and type, listing their pages is cheaper than a GET each.
 LIST_FROM = 3
@@ -61,12 +61,6 @@ DIGEST_KEY = "provisioning"
 # A number's parts, or None when Sinch no longer has it.
 NumberState = list[PartStatus] | None
 GroupKey = tuple[EventApi, str | None, str | None]
-
-
-def backoff(checks: int) -> timedelta:
-    """Delay before the next poll of a number already checked `checks` times: 10 s, 20 s, 40 s… ≤ 10 min."""
-    delay: timedelta = FIRST_CHECK * 2 ** min(checks, 16)
-    return min(delay, MAX_BACKOFF)
 
 
 @dataclass
@@ -264,34 +258,7 @@ def _settle(services: Services, watch: Watch, ending: _Ending) -> None:
     """Record the outcome and queue its messages together; a poll and a callback racing report once."""
     with services.store.transaction():
         if watches.settle(services.store, watch.phone_number, watch.api, ending.outcome, services.clock()):
-            _tell(services, watch.request_id, ending.report)
-
-
-def _tell(services: Services, request_id: str | None, message: Report) -> None:
-    """The outcome in the request's thread, and one summary line in the notifications channel."""
-    card = _card(services, request_id)
-    channel = services.settings.numbot_notifications_channel
-    if card is not None:
-        services.notifier.post(
-            OutboxMessage(card.channel, message.detail_text, message.detail_blocks, parent_id=card.id)
-        )
-    if channel is not None:
-        if card is None:
-            text, blocks = message.detail_text, message.detail_blocks
-        else:
-            text = message.summary
-            blocks = to_dicts(with_sandbox_note([section(message.summary)], services.sandbox))
-        services.notifier.post(OutboxMessage(channel, text, blocks, digest_key=DIGEST_KEY))
-    elif card is None:
-        log.warning("no notifications channel: provisioning outcome not posted: %s", message.summary)
-
-
-def _card(services: Services, request_id: str | None) -> OutboxRow | None:
-    """The approval card of the request, under which its outcomes are threaded."""
-    request = requests.get_request(services.store, request_id) if request_id else None
-    if request is None or request.card_outbox_id is None:
-        return None
-    return outbox.get_message(services.store, request.card_outbox_id)
+            tell(services, watch.request_id, ending.report, digest_key=DIGEST_KEY)
 
 
 def _reschedule(services: Services, pending: Iterable[Watch]) -> None:
@@ -303,21 +270,29 @@ def _reschedule(services: Services, pending: Iterable[Watch]) -> None:
 def _plan_event(services: Services, stored: StoredEvent) -> _Plan:
     """What a stored callback means: its outcome, and what to do once it is marked handled.
 
-    Sinch is read here, outside any transaction, so no database lock is held across an HTTP call.
+    A number order's callback is planned by `bot.watching.orders`; every other is about a number. Sinch is
+    read here, outside any transaction, so no database lock is held across an HTTP call.
     """
     try:
         event = parse(stored.raw_body)
     except MalformedEventError:
         return _Plan("malformed")
-    if event.resource_type is ResourceType.NUMBER_ORDER or not event.resource_id:
+    if not event.resource_id:
         return _Plan("ignored: not about a number")
+    if event.resource_type is ResourceType.NUMBER_ORDER:
+        checked = orders.plan_event(services, event.resource_id)
+        return _Plan(checked.outcome, checked.effect)
+    return _plan_number(services, event, event.resource_id)
+
+
+def _plan_number(services: Services, event: CallbackEvent, phone_number: str) -> _Plan:
     api = api_of(event)
-    watch = watches.get_watch(services.store, event.resource_id, api)
+    watch = watches.get_watch(services.store, phone_number, api)
     if watch is not None and watch.settled_at is not None:
         return _Plan(f"already settled: {watch.outcome}")
     if watch is None:
         return _plan_unrequested(services, event, api)
-    state = _read_one(services, api, event.resource_id)
+    state = _read_one(services, api, phone_number)
     ending = _watch_ending(services, watch, state)
     if ending is None:
         return _Plan("still pending")
@@ -356,14 +331,14 @@ def _plan_unrequested(services: Services, event: CallbackEvent, api: EventApi) -
     if settled is None:
         return _Plan("still running: not requested by numbot")  # its final event will come
     message = report(settled, request_id=None, sandbox=services.sandbox, unrequested=True)
-    tell = partial(_tell_unrequested, services, phone_number, what, message)
-    return _Plan("reported: not requested by numbot", tell)
+    effect = partial(_tell_unrequested, services, phone_number, what, message)
+    return _Plan("reported: not requested by numbot", effect)
 
 
 def _tell_unrequested(services: Services, phone_number: str, what: str, message: Report) -> None:
     """Sinch changed a number numbot did not ask about: say so, with its current state from the API."""
     log.info("Sinch event %s for %s, which numbot did not request", what, phone_number)
-    _tell(services, None, message)
+    tell(services, None, message, digest_key=DIGEST_KEY)
 
 
 def end_watch_on_removal(services: Services, phone_number: str, api: EventApi, request_id: str) -> None:
@@ -376,7 +351,7 @@ def end_watch_on_removal(services: Services, phone_number: str, api: EventApi, r
         outcome = f"removed by request {request_id}"
         if not watches.settle(services.store, phone_number, api, outcome, services.clock()):
             return
-        card = _card(services, watch.request_id) if watch.request_id != request_id else None
+        card = card_of(services, watch.request_id) if watch.request_id != request_id else None
         if card is not None:
             text = (
                 f":wastebasket: `{phone_number}` was removed by request {request_id} before its provisioning "

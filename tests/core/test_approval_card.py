@@ -93,3 +93,14 @@ def test_long_titles_are_clipped_to_slack_limits() -> None:
     long = _request(summary=CardSummary(title="x" * 500).to_json())
     _, blocks = render_card(long, now=NOW, sandbox=False)
     assert len(blocks[0]["text"]["text"]) <= 150
+
+
+def test_an_expired_number_order_says_its_reservation_lapsed_and_a_rent_does_not() -> None:
+    order = _request(kind=RequestKind.NUMBER_ORDER, state=RequestState.EXPIRED, decided_by="numbot")
+    _, card = render_card(order, now=NOW, sandbox=False)
+    reply, _ = render_outcome_reply(order, None, sandbox=False)
+    assert "reservation lapsed" in json.dumps(card) and "reservation lapsed" in reply
+    rent = replace(order, kind=RequestKind.RENT)
+    _, rent_card = render_card(rent, now=NOW, sandbox=False)
+    assert "reservation" not in json.dumps(rent_card)
+    assert "reservation" not in render_outcome_reply(rent, None, sandbox=False)[0]

@@ -25,8 +25,7 @@ from bot.sinch import (
     UpdateActiveNumber,
 )
 from bot.watching import callbacks, watcher
-from bot.watching.provisioning import watch_if_pending
-from bot.watching.watcher import MAX_BACKOFF, backoff
+from bot.watching.provisioning import MAX_BACKOFF, backoff, watch_if_pending
 from sandbox.sinch import RunningSandbox
 from storage import Store, leases, outbox, watches
 from storage.outbox import OutboxMessage

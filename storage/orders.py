@@ -1,0 +1,192 @@
+"""The Number Orders numbot created, and how far it has told their story.
+
+Sinch has no endpoint that lists orders, so this table is the only record of them. A row is followed from
+the submit (`next_check_at` set) until its order reaches a final state (`settled_at` set); `state` and
+`logs_told` are what the request's thread has already heard, and every move is a conditional update, so a
+callback and a poll racing tell each change once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.db import Store, dump_json, from_iso, load_json, optional_from_iso, to_iso
+from storage.request_types import RequestState
+
+# What Sinch calls an order that was made and not yet submitted.
+CREATED = "CREATED"
+
+
+@dataclass(frozen=True)
+class TrackedOrder:
+    order_id: str
+    request_id: str | None
+    region: str | None
+    number_type: str | None
+    # The last state the request's thread was told (or, before the submit, the state the order was made in).
+    state: str
+    expire_time: datetime | None
+    numbers: tuple[str, ...]
+    # How many of the registration's review messages (oldest first) the thread has already seen.
+    logs_told: int
+    created_at: datetime
+    remind_at: datetime | None
+    reminded_at: datetime | None
+    checks: int
+    last_checked_at: datetime | None
+    # None until the order is submitted: before that its request, not Sinch's review, decides what happens.
+    next_check_at: datetime | None
+    settled_at: datetime | None
+
+
+def remember(
+    store: Store,
+    *,
+    order_id: str,
+    request_id: str | None,
+    region: str | None,
+    number_type: str | None,
+    state: str,
+    expire_time: datetime | None,
+    numbers: tuple[str, ...],
+    now: datetime,
+    remind_at: datetime | None = None,
+) -> None:
+    """Keep an order numbot made; remembering it again fills in a request id it lacked and changes nothing
+    else."""
+    store.db.execute(
+        """INSERT INTO number_orders (order_id, request_id, region, number_type, state, expire_time, numbers,
+               created_at, remind_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (order_id) DO UPDATE SET request_id = COALESCE(request_id, excluded.request_id)""",
+        [
+            order_id,
+            request_id,
+            region,
+            number_type,
+            state,
+            _optional_iso(expire_time),
+            dump_json(list(numbers)),
+            to_iso(now),
+            _optional_iso(remind_at),
+        ],
+    )
+
+
+def follow(store: Store, order_id: str, *, state: str, next_check_at: datetime) -> bool:
+    """The order was submitted: record `state` as told and start checking it; False if it was already
+    followed (or is unknown)."""
+    cursor = store.db.execute(
+        """UPDATE number_orders SET state = ?, next_check_at = ?
+           WHERE order_id = ? AND state = ? AND settled_at IS NULL""",
+        [state, to_iso(next_check_at), order_id, CREATED],
+    )
+    return cursor.rowcount == 1
+
+
+def get_order(store: Store, order_id: str) -> TrackedOrder | None:
+    found = _select(store, "order_id = ?", [order_id])
+    return found[0] if found else None
+
+
+def due(store: Store, now: datetime, limit: int = 100) -> list[TrackedOrder]:
+    """Followed orders whose next check has come, most overdue first."""
+    return _select(
+        store,
+        "settled_at IS NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?",
+        [to_iso(now), limit],
+    )
+
+
+def advance(
+    store: Store,
+    seen: TrackedOrder,
+    *,
+    state: str,
+    logs_told: int,
+    numbers: tuple[str, ...],
+    now: datetime,
+    next_check_at: datetime | None,
+    settled: bool,
+) -> bool:
+    """Record what the thread is about to be told, if nobody recorded anything since `seen` was read;
+    True only for that first caller."""
+    cursor = store.db.execute(
+        """UPDATE number_orders
+           SET state = ?, logs_told = ?, numbers = ?, last_checked_at = ?, next_check_at = ?, checks = 0,
+               settled_at = ?
+           WHERE order_id = ? AND state = ? AND logs_told = ? AND settled_at IS NULL""",
+        [
+            state,
+            logs_told,
+            dump_json(list(numbers)),
+            to_iso(now),
+            _optional_iso(next_check_at),
+            to_iso(now) if settled else None,
+            seen.order_id,
+            seen.state,
+            seen.logs_told,
+        ],
+    )
+    return cursor.rowcount == 1
+
+
+def reschedule(store: Store, order_id: str, *, now: datetime, next_check_at: datetime) -> bool:
+    """Count a check that found nothing new and plan the next; False if the order is settled or unknown."""
+    cursor = store.db.execute(
+        """UPDATE number_orders SET checks = checks + 1, last_checked_at = ?, next_check_at = ?
+           WHERE order_id = ? AND settled_at IS NULL""",
+        [to_iso(now), to_iso(next_check_at), order_id],
+    )
+    return cursor.rowcount == 1
+
+
+def due_reminders(store: Store, now: datetime, limit: int = 100) -> list[TrackedOrder]:
+    """Orders whose reservation ends soon while their request still waits for a decision, not yet reminded."""
+    return _select(
+        store,
+        """reminded_at IS NULL AND remind_at <= ? AND request_id IN
+               (SELECT id FROM requests WHERE state = ?)
+           ORDER BY remind_at LIMIT ?""",
+        [to_iso(now), RequestState.PENDING, limit],
+    )
+
+
+def mark_reminded(store: Store, order_id: str, now: datetime) -> bool:
+    """True only for the first caller, so the reminder is posted once."""
+    cursor = store.db.execute(
+        "UPDATE number_orders SET reminded_at = ? WHERE order_id = ? AND reminded_at IS NULL",
+        [to_iso(now), order_id],
+    )
+    return cursor.rowcount == 1
+
+
+def _optional_iso(moment: datetime | None) -> str | None:
+    return to_iso(moment) if moment is not None else None
+
+
+def _select(store: Store, where_and_order: str, params: list[Any]) -> list[TrackedOrder]:
+    rows = store.db.query(f"SELECT * FROM number_orders WHERE {where_and_order}", params)  # noqa: S608
+    return [_order(row) for row in rows]
+
+
+def _order(row: dict[str, Any]) -> TrackedOrder:
+    return TrackedOrder(
+        order_id=row["order_id"],
+        request_id=row["request_id"],
+        region=row["region"],
+        number_type=row["number_type"],
+        state=row["state"],
+        expire_time=optional_from_iso(row["expire_time"]),
+        numbers=tuple(load_json(row["numbers"])),
+        logs_told=row["logs_told"],
+        created_at=from_iso(row["created_at"]),
+        remind_at=optional_from_iso(row["remind_at"]),
+        reminded_at=optional_from_iso(row["reminded_at"]),
+        checks=row["checks"],
+        last_checked_at=optional_from_iso(row["last_checked_at"]),
+        next_check_at=optional_from_iso(row["next_check_at"]),
+        settled_at=optional_from_iso(row["settled_at"]),
+    )

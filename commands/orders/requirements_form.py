@@ -247,7 +247,9 @@ def field_input(slot: FieldSlot) -> InputBlock:
 
 
 def field_label(field: TemplateField) -> str:
-    return (field.label or field.name).strip() or "Unnamed field"
+    return next(
+        (text.strip() for text in (field.label, field.name) if text and text.strip()), "Unnamed field"
+    )
 
 
 def text_limit(field: TemplateField) -> int:

@@ -107,7 +107,7 @@ def all_slots(requirements: NumberRequirements, phone_numbers: Sequence[str]) ->
 
 
 def _template_sections(index: int, template: RuleTemplate, phone_numbers: Sequence[str]) -> list[Section]:
-    title = template.title or f"Part {index + 1}"
+    title = (template.title or "").strip() or f"Part {index + 1}"
     if not template.per_number:
         slots = tuple(
             FieldSlot(field_block(index, None, j), index, None, field)

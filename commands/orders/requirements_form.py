@@ -287,14 +287,13 @@ def _choice_input(block_id: str, field: TemplateField) -> InputBlock:
 def _boolean_input(block_id: str, field: TemplateField) -> InputBlock:
     if field.const is True:
         box = Option(value=YES, label=clip(field_label(field), OPTION_TEXT))
-        confirmation = InputBlock(
+        return InputBlock(
             block_id=block_id,
             label=clip(field_label(field), LABEL_MAX),
             optional=False,
             hint=_hint(field, "Tick to confirm; required."),
             element=CheckboxesElement(action_id=INPUT_ACTION, options=[box]),
         )
-        return confirmation
     options = [Option(value=YES, label="Yes"), Option(value=NO, label="No")]
     return _input(block_id, field, RadioButtonsElement(action_id=INPUT_ACTION, options=options))
 

@@ -132,7 +132,7 @@ def test_a_filled_form_becomes_a_registration_the_sandbox_accepts(
     assert problems == {}
     stored = sinch.update_number_order_registration(order.id_number_order, details)
     assert stored.request_details == details
-    assert details["data"][-1 if region != "SE" else 0]["email"] == "ada@acme.example"
+    assert any(element.get("email") == "ada@acme.example" for element in details["data"])
     expected_files = {doc.id: PDF_FILE["files"] for doc in requirements.attachments}
     assert chosen_files(requirements, values) == expected_files
 

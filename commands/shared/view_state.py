@@ -39,6 +39,16 @@ def ticked(values: StateValues, block_id: str) -> list[str]:
     return [str(option.get("value")) for option in _element(values, block_id).get("selected_options") or []]
 
 
+def picked_date(values: StateValues, block_id: str) -> str:
+    """A datepicker's date as `YYYY-MM-DD`."""
+    return str(_element(values, block_id).get("selected_date") or "")
+
+
+def uploaded(values: StateValues, block_id: str) -> list[Mapping[str, Any]]:
+    """The file objects a `file_input` received (Slack's `files`, each with `id`, `name`, `mimetype`…)."""
+    return [file for file in _element(values, block_id).get("files") or [] if isinstance(file, Mapping)]
+
+
 def _element(values: StateValues, block_id: str) -> Mapping[str, Any]:
     return values.get(block_id, {}).get(INPUT_ACTION) or {}
 

@@ -10,6 +10,7 @@ from typing import TypeVar
 from sandbox.slack.delivery import ACK_DEADLINE_SECONDS, HttpTransport, Transport
 from sandbox.slack.driver import SlackUserDriver
 from sandbox.slack.faults import Faults
+from sandbox.slack.files import StoredFile
 from sandbox.slack.models import ApiCall, Message, SlackChannel, SlackUser, View
 from sandbox.slack.rate_limit import RateLimits
 from sandbox.slack.signing import SignatureMode
@@ -71,6 +72,7 @@ class LocalSlack:
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> LocalSlack:
         self._server = BackgroundServer(self._web_api, host=host, port=port).start()
+        self.serve_files_from(self._server.url)
         self._socket_mode.start()
         return self
 
@@ -173,6 +175,16 @@ class LocalSlack:
         """An admin edits a user group in Slack (someone joins or leaves the approvers, say)."""
         with self._workspace.transaction() as workspace:
             workspace.directory.set_usergroup_members(usergroup, user_ids)
+
+    def file(self, file_id: str) -> StoredFile:
+        """A file a user uploaded (ApiError file_not_found if there is none)."""
+        with self._workspace.reading() as workspace:
+            return workspace.files.get(file_id)
+
+    def serve_files_from(self, base_url: str) -> None:
+        """Where file objects say files are (`url_private…`); another host stands in for a tampered answer."""
+        with self._workspace.transaction() as workspace:
+            workspace.files.base_url = base_url.rstrip("/")
 
     # --- faults --------------------------------------------------------------------------------------------
 

@@ -27,11 +27,16 @@ if TYPE_CHECKING:
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 # Arguments WebClient sends as JSON strings when it posts a form.
 JSON_ARGUMENTS = frozenset({"blocks", "view", "attachments", "metadata"})
-BOT_SCOPES = "chat:write,commands,users:read,usergroups:read,channels:read,channels:join,groups:read,im:write"
+BOT_SCOPES = (
+    "chat:write,commands,users:read,usergroups:read,channels:read,channels:join,groups:read,im:write,"
+    "files:read"
+)
+DOWNLOAD_CHUNK_BYTES = 64 * 1024
 
 
 class WebApi:
-    """`/api/<method>` (Bearer token; JSON or form args) and `/response/<token>` (response_url posts).
+    """`/api/<method>` (Bearer token; JSON or form args), `/response/<token>` (response_url posts) and
+    `/files-pri/<team>-<file id>/[download/]<name>` (a file's bytes, for the bot token only).
 
     `tokens` maps each valid token to its kind: "bot" (xoxb) or "app" (xapp, for apps.connections.open).
     """
@@ -55,7 +60,12 @@ class WebApi:
             else None
         )
         self._routes = Map(
-            [Rule("/api/<method>", endpoint="api"), Rule("/response/<token>", endpoint="response")]
+            [
+                Rule("/api/<method>", endpoint="api"),
+                Rule("/response/<token>", endpoint="response"),
+                Rule("/files-pri/<file_key>/<name>", endpoint="file"),
+                Rule("/files-pri/<file_key>/download/<name>", endpoint="file"),
+            ]
         )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -66,6 +76,8 @@ class WebApi:
             return error(environ, start_response)
         if endpoint == "api":
             response = self._api(request, values["method"])
+        elif endpoint == "file":
+            response = self._file(request, values["file_key"], values["name"])
         else:
             response = self._response_url(request, values["token"])
         return response(environ, start_response)
@@ -132,6 +144,27 @@ class WebApi:
 
     def _scopes(self) -> str:
         return BOT_SCOPES + (",chat:write.public" if self._workspace.directory.chat_write_public else "")
+
+    def _file(self, request: Request, file_key: str, name: str) -> Response:
+        """A file's exact bytes, streamed; without the bot token Slack answers no (and never the bytes)."""
+        token = _bearer_token(request)
+        if not token:
+            return Response("not_authed", status=401, mimetype="text/plain")
+        if self._tokens.get(token) != "bot":
+            return Response("invalid_auth", status=403, mimetype="text/plain")
+        with self._workspace.reading() as workspace:
+            stored = workspace.files.at(file_key, name)
+        if stored is None:
+            return Response("file_not_found", status=404, mimetype="text/plain")
+        content = stored.content
+        chunks = (
+            content[start : start + DOWNLOAD_CHUNK_BYTES]
+            for start in range(0, len(content), DOWNLOAD_CHUNK_BYTES)
+        )
+        response = Response(chunks, mimetype=stored.mimetype, direct_passthrough=True)
+        response.headers["Content-Length"] = str(len(content))
+        response.headers["Content-Disposition"] = "attachment"
+        return response
 
     def _response_url(self, request: Request, token: str) -> Response:
         body = request.get_json(silent=True)

@@ -39,6 +39,12 @@ def ticked(values: StateValues, block_id: str) -> list[str]:
     return [str(option.get("value")) for option in _element(values, block_id).get("selected_options") or []]
 
 
+def attached(values: StateValues, block_id: str) -> list[Mapping[str, Any]]:
+    """The file objects of a file_input as Slack sent them (`slack_files.fetch_slack_file` fetches one)."""
+    files = _element(values, block_id).get("files") or []
+    return [file for file in files if isinstance(file, Mapping)]
+
+
 def _element(values: StateValues, block_id: str) -> Mapping[str, Any]:
     return values.get(block_id, {}).get(INPUT_ACTION) or {}
 

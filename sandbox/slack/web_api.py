@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
+from werkzeug.wsgi import wrap_file
 
 from sandbox.slack.api_methods import BOT_METHODS, Args
 from sandbox.slack.block_kit import JsonDict
@@ -156,13 +158,9 @@ class WebApi:
             stored = workspace.files.at(file_key, name)
         if stored is None:
             return Response("file_not_found", status=404, mimetype="text/plain")
-        content = stored.content
-        chunks = (
-            content[start : start + DOWNLOAD_CHUNK_BYTES]
-            for start in range(0, len(content), DOWNLOAD_CHUNK_BYTES)
-        )
-        response = Response(chunks, mimetype=stored.mimetype, direct_passthrough=True)
-        response.headers["Content-Length"] = str(len(content))
+        content = wrap_file(request.environ, _SmallReads(stored.content), DOWNLOAD_CHUNK_BYTES)
+        response = Response(content, mimetype=stored.mimetype, direct_passthrough=True)
+        response.headers["Content-Length"] = str(len(stored.content))
         response.headers["Content-Disposition"] = "attachment"
         return response
 
@@ -178,6 +176,16 @@ class WebApi:
             except ApiError as error:
                 return Response(error.error, status=400, mimetype="text/plain")
         return Response(json.dumps({"ok": True}), mimetype="application/json")
+
+
+class _SmallReads(io.BytesIO):
+    """A file's bytes for the server's file wrapper, which sends straight from the file as the socket takes
+    it. Reads are capped, so the server never copies much of a file at once (it asks for as much as the
+    socket buffer holds); BytesIO shares the stored bytes until written to."""
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        wanted = DOWNLOAD_CHUNK_BYTES if size is None or size < 0 else size
+        return super().read(min(wanted, DOWNLOAD_CHUNK_BYTES))
 
 
 def _arguments(request: Request) -> Args:

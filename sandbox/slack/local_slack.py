@@ -23,7 +23,10 @@ T = TypeVar("T")
 
 
 class LocalSlack:
-    """A Slack workspace on loopback that enforces Slack's documented limits (see shared/SLACK.md)."""
+    """A Slack workspace on loopback that enforces Slack's documented limits (see shared/SLACK.md).
+
+    `files_read=False` installs the app without files:read: files.info and file downloads are refused.
+    """
 
     def __init__(
         self,
@@ -38,6 +41,7 @@ class LocalSlack:
         rate_limits: RateLimits | None = None,
         clock: Callable[[], float] = time.monotonic,
         chat_write_public: bool = False,
+        files_read: bool = True,
         ack_deadline: float = ACK_DEADLINE_SECONDS,
     ) -> None:
         self.signing_secret = signing_secret
@@ -63,6 +67,7 @@ class LocalSlack:
             rate_limits=rate_limits or RateLimits(),
             faults=self._faults,
             socket_mode_url=self._socket_mode.issue_url,
+            files_read=files_read,
         )
         self._server: BackgroundServer | None = None
         self._http: HttpTransport | None = None

@@ -29,10 +29,8 @@ if TYPE_CHECKING:
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 # Arguments WebClient sends as JSON strings when it posts a form.
 JSON_ARGUMENTS = frozenset({"blocks", "view", "attachments", "metadata"})
-BOT_SCOPES = (
-    "chat:write,commands,users:read,usergroups:read,channels:read,channels:join,groups:read,im:write,"
-    "files:read"
-)
+BOT_SCOPES = "chat:write,commands,users:read,usergroups:read,channels:read,channels:join,groups:read,im:write"
+FILES_READ = "files:read"
 DOWNLOAD_CHUNK_BYTES = 64 * 1024
 
 
@@ -51,8 +49,10 @@ class WebApi:
         rate_limits: RateLimits,
         faults: Faults,
         socket_mode_url: Callable[[], str],
+        files_read: bool = True,
     ) -> None:
         self._workspace = workspace
+        self._files_read = files_read
         self._tokens = tokens
         self._faults = faults
         self._socket_mode_url = socket_mode_url
@@ -97,6 +97,14 @@ class WebApi:
         refusal = self._refuse_token(method, token)
         if refusal is not None:
             return self._answer(method, args, {"ok": False, "error": refusal})
+        if method.startswith("files.") and not self._files_read:
+            missing = {
+                "ok": False,
+                "error": "missing_scope",
+                "needed": FILES_READ,
+                "provided": self._scopes(),
+            }
+            return self._answer(method, args, missing)
         if method == "chat.postMessage" and self._post_message_limit is not None:
             wait = self._post_message_limit.take(str(args.get("channel")))
             if wait > 0:
@@ -145,7 +153,8 @@ class WebApi:
         return response
 
     def _scopes(self) -> str:
-        return BOT_SCOPES + (",chat:write.public" if self._workspace.directory.chat_write_public else "")
+        public = ",chat:write.public" if self._workspace.directory.chat_write_public else ""
+        return BOT_SCOPES + public + ("," + FILES_READ if self._files_read else "")
 
     def _file(self, request: Request, file_key: str, name: str) -> Response:
         """A file's exact bytes, streamed; without the bot token Slack answers no (and never the bytes)."""
@@ -154,6 +163,8 @@ class WebApi:
             return Response("not_authed", status=401, mimetype="text/plain")
         if self._tokens.get(token) != "bot":
             return Response("invalid_auth", status=403, mimetype="text/plain")
+        if not self._files_read:
+            return Response("missing_scope", status=403, mimetype="text/plain")
         with self._workspace.reading() as workspace:
             stored = workspace.files.at(file_key, name)
         if stored is None:

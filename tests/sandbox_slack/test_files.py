@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from sandbox.slack import FILE_MAX_BYTES, FileRefusedError, FileUpload, LocalSlack, View
-from tests.sandbox_slack.conftest import OPS, REQUESTER
+from tests.sandbox_slack.conftest import OPS, REQUESTER, ManualClock, bolt_app, local_slack, serve_over_http
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40
 
@@ -173,3 +173,39 @@ def test_a_file_input_outside_a_modal_input_is_refused(slack: LocalSlack, client
 
     assert refused.value.response["error"] == "invalid_blocks"
     assert "file_input is only allowed in an input block of a modal" in refused.value.response["errors"][0]
+
+
+def test_without_files_read_the_file_cannot_be_described_or_downloaded(clock: ManualClock) -> None:
+    with local_slack(clock, files_read=False) as slack:
+        app = bolt_app(slack)
+        views: list[dict[str, Any]] = []
+
+        @app.command("/numbers")
+        def numbers(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+            ack()
+            client.views_open(trigger_id=command["trigger_id"], view=documents_modal())
+
+        @app.view("documents")
+        def documents(ack: Ack, view: dict[str, Any]) -> None:
+            views.append(view)
+            ack()
+
+        server = serve_over_http(slack, app)
+        try:
+            slack.user(REQUESTER).submit(open_documents(slack), {"proof": FileUpload("bill.pdf", PDF)})
+        finally:
+            server.stop()
+        [sent] = views[0]["state"]["values"]["proof"]["files"]["files"]
+        client = WebClient(token=slack.bot_token, base_url=slack.api_url)
+
+        with pytest.raises(SlackApiError) as refused:
+            client.files_info(file=sent["id"])
+        download = httpx.get(
+            sent["url_private_download"], headers={"Authorization": f"Bearer {slack.bot_token}"}
+        )
+
+    assert (refused.value.response["error"], refused.value.response["needed"]) == (
+        "missing_scope",
+        "files:read",
+    )
+    assert (download.status_code, download.text) == (403, "missing_scope")

@@ -38,7 +38,7 @@ from commands.orders.slots import (
     field_block,
     rule_block,
 )
-from commands.shared.view_state import StateValues, picked_date, selected, ticked, typed, uploaded
+from commands.shared.view_state import StateValues, attached, picked_date, selected, ticked, typed
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _URL = re.compile(r"https?://[^\s]+")
@@ -76,7 +76,7 @@ def read_registration(
         elif read.present:
             answers[slot.block_id] = read.value
     for block_id, document in attachment_blocks(requirements):
-        if document.mandatory and not uploaded(values, block_id):
+        if document.mandatory and not attached(values, block_id):
             problems[block_id] = f"Attach the {document.title or 'document'}: Sinch requires it."
     return _assemble(requirements, phone_numbers, answers), problems
 
@@ -91,7 +91,7 @@ def chosen_files(requirements: NumberRequirements, values: StateValues) -> dict[
     return {
         document.id: files
         for block_id, document in attachment_blocks(requirements)
-        if (files := uploaded(values, block_id))
+        if (files := attached(values, block_id))
     }
 
 

@@ -44,9 +44,10 @@ def picked_date(values: StateValues, block_id: str) -> str:
     return str(_element(values, block_id).get("selected_date") or "")
 
 
-def uploaded(values: StateValues, block_id: str) -> list[Mapping[str, Any]]:
-    """The file objects a `file_input` received (Slack's `files`, each with `id`, `name`, `mimetype`…)."""
-    return [file for file in _element(values, block_id).get("files") or [] if isinstance(file, Mapping)]
+def attached(values: StateValues, block_id: str) -> list[Mapping[str, Any]]:
+    """The file objects of a file_input as Slack sent them (`slack_files.fetch_slack_file` fetches one)."""
+    files = _element(values, block_id).get("files") or []
+    return [file for file in files if isinstance(file, Mapping)]
 
 
 def _element(values: StateValues, block_id: str) -> Mapping[str, Any]:

@@ -106,7 +106,8 @@ HELP = """\
 /look                   show the current channel again
 /click <n | text>       press button [n], or the newest button with that text you can see
 /click <n> <option>     pick an option in select [n]
-/submit key=value …     fill the open modal's inputs (key or label; quote values with spaces) and submit
+/submit key=value …     fill the open modal's inputs (key or label; quote values with spaces) and submit;
+                        attach files with key=@path/to/file.pdf (several: @a.pdf,@b.png)
 /close                  close the open modal
 /expect <text>          wait until <text> appears in something new since your last action
 /capture <name> <regex> like /expect, and remember the match (group 1 if any) as $name

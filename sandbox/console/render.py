@@ -155,11 +155,21 @@ def describe_input(element: JsonDict) -> str:
     elif kind in MULTI_CHOICE:
         described = "pick any, comma separated: " + " | ".join(options)
         initial = ", ".join(plain_text(option.get("text")) for option in element.get("initial_options", []))
+    elif kind == "file_input":
+        return _file_input(element)
     else:
         described = FREE_INPUTS.get(kind, kind.replace("_", " "))
         described += ", several lines" if element.get("multiline") else ""
         initial = str(element.get("initial_value", ""))
     return f"{described} (now: {initial})" if initial else described
+
+
+def _file_input(element: JsonDict) -> str:
+    """`files (pdf, png; at most 1): key=@path`."""
+    limits = [", ".join(str(extension) for extension in element.get("filetypes", []))]
+    max_files = int(element.get("max_files", 10))
+    limits.append("1 file" if max_files == 1 else f"at most {max_files}")
+    return f"files ({'; '.join(part for part in limits if part)}): key=@path"
 
 
 def _lines(parts: Iterable[Text]) -> Text:

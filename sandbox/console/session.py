@@ -10,6 +10,7 @@ from rich.text import Text
 
 from sandbox.console.actions import Action, ActionBoard
 from sandbox.console.activity import ActivityLog, Entry
+from sandbox.console.attachments import described, read_attachments
 from sandbox.console.commands import (
     HELP,
     Capture,
@@ -33,7 +34,16 @@ from sandbox.console.feed import Event
 from sandbox.console.render import MULTI_CHOICE
 from sandbox.console.screen import Screen, Viewpoint
 from sandbox.console.workspace import CHANNELS, OPS, PEOPLE, REQUESTER, ROLES
-from sandbox.slack import Ack, ElementNotFoundError, LocalSlack, Message, RequiredFieldMissingError, View
+from sandbox.slack import (
+    Ack,
+    ElementNotFoundError,
+    FileRefusedError,
+    FileUpload,
+    LocalSlack,
+    Message,
+    RequiredFieldMissingError,
+    View,
+)
 from sandbox.slack.block_kit import interactive_elements
 from sandbox.slack.driver import SlackUserDriver
 
@@ -91,8 +101,7 @@ class Session:
                 action = self._numbered(target) if isinstance(target, int) else self._button_named(target)
                 self._act(lambda user: _click(user, action, option))
             case Submit(values):
-                modal = self._top_modal()
-                self._act(lambda user: user.submit(modal, _choices(modal, values)))
+                self._submit(values)
             case Close():
                 modal = self._top_modal()
                 self._act(lambda user: user.close(modal))
@@ -105,6 +114,15 @@ class Session:
             case _:
                 self._look_around(command)
         return True
+
+    def _submit(self, values: dict[str, str]) -> None:
+        modal = self._top_modal()
+        choices = _choices(modal, values)
+        for key, choice in choices.items():
+            uploads = [one for one in choice if isinstance(one, FileUpload)]
+            if uploads:
+                self._say(f"📎 attached to “{key}”: {described(uploads)}")
+        self._act(lambda user: user.submit(modal, choices))
 
     def _look_around(self, command: Command | None) -> None:
         """Commands that change only what the console shows."""
@@ -126,6 +144,8 @@ class Session:
         self._log.user_acted()
         try:
             ack = action(user)
+        except FileRefusedError as exc:
+            raise ConsoleError(f"Slack would not attach that: {exc}") from None
         except RequiredFieldMissingError as exc:
             raise ConsoleError(
                 f'“{exc.field}” is required in the form “{exc.view_title}”: /submit "{exc.field}=…"'
@@ -232,16 +252,20 @@ def _click(user: SlackUserDriver, action: Action, option: str | None) -> Ack:
         ) from None
 
 
-def _choices(modal: View, values: dict[str, str]) -> dict[str, str | list[str]]:
-    """Multi-choice inputs take a comma separated list; everything else the text as typed."""
-    choices: dict[str, str | list[str]] = {}
+def _choices(modal: View, values: dict[str, str]) -> dict[str, str | list[str] | list[FileUpload]]:
+    """Multi-choice inputs take a comma separated list, file inputs `@path`s; others the text as typed."""
+    choices: dict[str, str | list[str] | list[FileUpload]] = {}
     for key, value in values.items():
         try:
             element = modal.input_block(key)["element"]
         except ElementNotFoundError as exc:
             raise ConsoleError(str(exc)) from None
-        multiple = element.get("type") in MULTI_CHOICE
-        choices[key] = [part.strip() for part in value.split(",") if part.strip()] if multiple else value
+        if element.get("type") == "file_input":
+            choices[key] = read_attachments(key, value)
+        elif element.get("type") in MULTI_CHOICE:
+            choices[key] = [part.strip() for part in value.split(",") if part.strip()]
+        else:
+            choices[key] = value
     return choices
 
 

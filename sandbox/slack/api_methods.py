@@ -130,6 +130,15 @@ def conversations_join(workspace: Workspace, args: Args) -> JsonDict:
     return {"channel": workspace.directory.join(_required(args, "channel")).as_api_channel()}
 
 
+def files_info(workspace: Workspace, args: Args) -> JsonDict:
+    files = workspace.files
+    return {
+        "file": files.describe(files.get(_required(args, "file"))),
+        "comments": [],
+        "response_metadata": {"next_cursor": ""},
+    }
+
+
 BOT_METHODS: dict[str, Handler] = {
     "auth.test": auth_test,
     "chat.postMessage": chat_post_message,
@@ -144,6 +153,7 @@ BOT_METHODS: dict[str, Handler] = {
     "usergroups.users.list": usergroups_users_list,
     "conversations.info": conversations_info,
     "conversations.join": conversations_join,
+    "files.info": files_info,
 }
 
 

@@ -24,7 +24,7 @@ from sandbox.slack.payloads import (
 )
 from sandbox.slack.responses import post_response
 from sandbox.slack.tickets import ResponseTarget
-from sandbox.slack.view_submissions import apply_submission_ack, submission_state
+from sandbox.slack.view_submissions import Attachment, apply_submission_ack, attach_files, submission_state
 from sandbox.slack.workspace import Workspace
 
 
@@ -105,15 +105,19 @@ class SlackUserDriver:
             return ack
         return self._show_ack_body(response_target, ack)
 
-    def submit(self, view: View, values: Mapping[str, Choice] | None = None) -> Ack:
-        """Fill inputs (keyed by block_id or label) and press the modal's submit button."""
+    def submit(self, view: View, values: Mapping[str, Choice | Attachment] | None = None) -> Ack:
+        """Fill inputs (keyed by block_id or label) and press the modal's submit button.
+
+        A file_input takes a FileUpload or a list of them: uploaded to Slack as the user picks them (a file
+        over 10 MB, or one the input does not take, raises FileRefusedError and nothing is submitted).
+        """
         workspace = self._workspace
         with workspace.transaction():
             user = workspace.directory.user(self.user_id)
             current = self._top_modal(view)
             if current.submit is None:
                 raise ElementNotFoundError(f"view {current.id} has no submit button")
-            state = submission_state(current, values or {})
+            state = submission_state(current, attach_files(workspace, current, values or {}))
             trigger_id = workspace.triggers.issue(user.id)
             payload = view_submission(workspace.identity, user, current, state, trigger_id)
         ack = self._transport().send("interactive", payload, None)

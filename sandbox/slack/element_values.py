@@ -46,6 +46,8 @@ def _chosen(element: JsonDict, choice: str | list[str] | None) -> tuple[str, obj
     if kind in MULTI_OPTION:
         picked = [choice] if isinstance(choice, str) else choice or []
         return "selected_options", [_option(element, one) for one in picked]
+    if kind == "file_input":
+        return "files", []  # attached files arrive as Slack's raw fields (see view_submissions.attach_files)
     return SELECTED_FIELD.get(kind, "value"), choice
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.slack.block_kit import JsonDict
+from sandbox.slack.files import FILE_INPUT_MAX_FILES
 
 MESSAGE_MAX_BLOCKS = 50
 SURFACE_MAX_BLOCKS = 100
@@ -73,6 +74,7 @@ def view_problems(view: object) -> list[str]:
 class _Checker:
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.in_modal = False
 
     def fail(self, message: str, pointer: str) -> None:
         self.problems.append(f"{message} [json-pointer:{pointer}]")
@@ -100,6 +102,7 @@ class _Checker:
         if not isinstance(view, dict) or view.get("type") not in ("modal", "home"):
             self.fail("must be a view of type modal or home", f"{pointer}/type")
             return
+        self.in_modal = view["type"] == "modal"
         self.max_length(view.get("private_metadata"), PRIVATE_METADATA_MAX, f"{pointer}/private_metadata")
         self.max_length(view.get("callback_id"), ID_MAX, f"{pointer}/callback_id")
         self.max_length(view.get("external_id"), ID_MAX, f"{pointer}/external_id")
@@ -150,7 +153,7 @@ class _Checker:
             self.text_object(block.get("label"), LABEL_MAX, f"{pointer}/label", plain_only=True)
             if "hint" in block:
                 self.text_object(block["hint"], LABEL_MAX, f"{pointer}/hint", plain_only=True)
-            self.element(block.get("element"), f"{pointer}/element")
+            self.element(block.get("element"), f"{pointer}/element", in_input=True)
 
     def section(self, block: JsonDict, pointer: str) -> None:
         if "text" not in block and "fields" not in block:
@@ -173,10 +176,12 @@ class _Checker:
             for index, element in enumerate(elements):
                 self.element(element, f"{pointer}/{index}")
 
-    def element(self, element: object, pointer: str) -> None:
+    def element(self, element: object, pointer: str, in_input: bool = False) -> None:
         if not isinstance(element, dict) or not isinstance(element.get("type"), str):
             self.fail("must be an element object", pointer)
             return
+        if element["type"] == "file_input":
+            self.file_input(element, pointer, in_input)
         self.max_length(element.get("action_id"), ID_MAX, f"{pointer}/action_id")
         if "placeholder" in element:
             self.text_object(
@@ -188,6 +193,16 @@ class _Checker:
             self.max_length(element.get("url"), URL_MAX, f"{pointer}/url")
         if element["type"] in OPTIONS_MAX:
             self.choices(element, OPTIONS_MAX[element["type"]], pointer)
+
+    def file_input(self, element: JsonDict, pointer: str, in_input: bool) -> None:
+        if not (in_input and self.in_modal):
+            self.fail("file_input is only allowed in an input block of a modal", f"{pointer}/type")
+        max_files = element.get("max_files", FILE_INPUT_MAX_FILES)
+        if not isinstance(max_files, int) or not 1 <= max_files <= FILE_INPUT_MAX_FILES:
+            self.fail(f"must be between 1 and {FILE_INPUT_MAX_FILES}", f"{pointer}/max_files")
+        filetypes = element.get("filetypes", [])
+        if not isinstance(filetypes, list) or not all(isinstance(one, str) and one for one in filetypes):
+            self.fail("must be an array of file extensions", f"{pointer}/filetypes")
 
     def choices(self, element: JsonDict, limit: int, pointer: str) -> None:
         if "options" not in element and "option_groups" not in element:

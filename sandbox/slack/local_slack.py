@@ -10,6 +10,7 @@ from typing import TypeVar
 from sandbox.slack.delivery import ACK_DEADLINE_SECONDS, HttpTransport, Transport
 from sandbox.slack.driver import SlackUserDriver
 from sandbox.slack.faults import Faults
+from sandbox.slack.files import StoredFile
 from sandbox.slack.models import ApiCall, Message, SlackChannel, SlackUser, View
 from sandbox.slack.rate_limit import RateLimits
 from sandbox.slack.signing import SignatureMode
@@ -22,7 +23,10 @@ T = TypeVar("T")
 
 
 class LocalSlack:
-    """A Slack workspace on loopback that enforces Slack's documented limits (see shared/SLACK.md)."""
+    """A Slack workspace on loopback that enforces Slack's documented limits (see shared/SLACK.md).
+
+    `files_read=False` installs the app without files:read: files.info and file downloads are refused.
+    """
 
     def __init__(
         self,
@@ -37,6 +41,7 @@ class LocalSlack:
         rate_limits: RateLimits | None = None,
         clock: Callable[[], float] = time.monotonic,
         chat_write_public: bool = False,
+        files_read: bool = True,
         ack_deadline: float = ACK_DEADLINE_SECONDS,
     ) -> None:
         self.signing_secret = signing_secret
@@ -62,6 +67,7 @@ class LocalSlack:
             rate_limits=rate_limits or RateLimits(),
             faults=self._faults,
             socket_mode_url=self._socket_mode.issue_url,
+            files_read=files_read,
         )
         self._server: BackgroundServer | None = None
         self._http: HttpTransport | None = None
@@ -71,6 +77,7 @@ class LocalSlack:
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> LocalSlack:
         self._server = BackgroundServer(self._web_api, host=host, port=port).start()
+        self.serve_files_from(self._server.url)
         self._socket_mode.start()
         return self
 
@@ -173,6 +180,16 @@ class LocalSlack:
         """An admin edits a user group in Slack (someone joins or leaves the approvers, say)."""
         with self._workspace.transaction() as workspace:
             workspace.directory.set_usergroup_members(usergroup, user_ids)
+
+    def file(self, file_id: str) -> StoredFile:
+        """A file a user uploaded (ApiError file_not_found if there is none)."""
+        with self._workspace.reading() as workspace:
+            return workspace.files.get(file_id)
+
+    def serve_files_from(self, base_url: str) -> None:
+        """Where file objects say files are (`url_private…`); another host stands in for a tampered answer."""
+        with self._workspace.transaction() as workspace:
+            workspace.files.base_url = base_url.rstrip("/")
 
     # --- faults --------------------------------------------------------------------------------------------
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+
+from typing_extensions import TypeIs
 
 from sandbox.slack.block_kit import JsonDict, plain_text
 from sandbox.slack.element_values import SELECTED_FIELD, Choice, element_value
 from sandbox.slack.errors import ApiError
+from sandbox.slack.files import FILE_INPUT_MAX_FILES, FileRefusedError, FileUpload
 from sandbox.slack.limits import view_problems
 from sandbox.slack.models import ElementNotFoundError, View
 from sandbox.slack.workspace import Workspace
@@ -19,6 +22,54 @@ class RequiredFieldMissingError(ValueError):
         super().__init__(f"{field!r} is required in view {view.id}")
         self.field = field
         self.view_title = view.title
+
+
+Attachment = FileUpload | Sequence[FileUpload]
+"""What a user attaches to a file_input: one file or several."""
+
+
+def attach_files(
+    workspace: Workspace, view: View, values: Mapping[str, Choice | Attachment]
+) -> dict[str, Choice]:
+    """`values` with every attached file uploaded, as the `files` Slack then reports for its input.
+
+    Slack's client refuses what the input does not take (FileRefusedError): more than `max_files`, an
+    extension outside `filetypes`, a file over 10 MB. Call inside a transaction.
+    """
+    choices: dict[str, Choice] = {}
+    for key, value in values.items():
+        attached = [value] if isinstance(value, FileUpload) else value
+        if not _are_uploads(attached):
+            choices[key] = attached
+            continue
+        uploads = list(attached)
+        element = view.input_block(key)["element"]
+        if element.get("type") != "file_input":
+            raise ElementNotFoundError(
+                f"{key!r} is a {element.get('type')}, not a file input, in view {view.id}"
+            )
+        _check_pickable(element, key, uploads)
+        stored = [workspace.files.upload(view.user_id, upload) for upload in uploads]
+        choices[key] = {"files": [workspace.files.describe(one) for one in stored]} if stored else None
+    return choices
+
+
+def _are_uploads(value: Choice | Sequence[FileUpload]) -> TypeIs[Sequence[FileUpload]]:
+    # An empty list is a Choice (nothing picked): it means the same for a file_input.
+    return (
+        isinstance(value, (list, tuple)) and bool(value) and all(isinstance(one, FileUpload) for one in value)
+    )
+
+
+def _check_pickable(element: JsonDict, key: str, uploads: list[FileUpload]) -> None:
+    max_files = int(element.get("max_files", FILE_INPUT_MAX_FILES))
+    if len(uploads) > max_files:
+        raise FileRefusedError(f"{key!r} takes at most {max_files} file(s); {len(uploads)} were attached")
+    filetypes = [str(extension).lower() for extension in element.get("filetypes", [])]
+    for upload in uploads:
+        _, dot, extension = upload.name.rpartition(".")
+        if filetypes and (not dot or extension.lower() not in filetypes):
+            raise FileRefusedError(f"{key!r} takes only {', '.join(filetypes)} files, not {upload.name!r}")
 
 
 def submission_state(view: View, values: Mapping[str, Choice]) -> JsonDict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
+from werkzeug.wsgi import wrap_file
 
 from sandbox.slack.api_methods import BOT_METHODS, Args
 from sandbox.slack.block_kit import JsonDict
@@ -28,10 +30,13 @@ APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 # Arguments WebClient sends as JSON strings when it posts a form.
 JSON_ARGUMENTS = frozenset({"blocks", "view", "attachments", "metadata"})
 BOT_SCOPES = "chat:write,commands,users:read,usergroups:read,channels:read,channels:join,groups:read,im:write"
+FILES_READ = "files:read"
+DOWNLOAD_CHUNK_BYTES = 64 * 1024
 
 
 class WebApi:
-    """`/api/<method>` (Bearer token; JSON or form args) and `/response/<token>` (response_url posts).
+    """`/api/<method>` (Bearer token; JSON or form args), `/response/<token>` (response_url posts) and
+    `/files-pri/<team>-<file id>/[download/]<name>` (a file's bytes, for the bot token only).
 
     `tokens` maps each valid token to its kind: "bot" (xoxb) or "app" (xapp, for apps.connections.open).
     """
@@ -44,8 +49,10 @@ class WebApi:
         rate_limits: RateLimits,
         faults: Faults,
         socket_mode_url: Callable[[], str],
+        files_read: bool = True,
     ) -> None:
         self._workspace = workspace
+        self._files_read = files_read
         self._tokens = tokens
         self._faults = faults
         self._socket_mode_url = socket_mode_url
@@ -55,7 +62,12 @@ class WebApi:
             else None
         )
         self._routes = Map(
-            [Rule("/api/<method>", endpoint="api"), Rule("/response/<token>", endpoint="response")]
+            [
+                Rule("/api/<method>", endpoint="api"),
+                Rule("/response/<token>", endpoint="response"),
+                Rule("/files-pri/<file_key>/<name>", endpoint="file"),
+                Rule("/files-pri/<file_key>/download/<name>", endpoint="file"),
+            ]
         )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -66,6 +78,8 @@ class WebApi:
             return error(environ, start_response)
         if endpoint == "api":
             response = self._api(request, values["method"])
+        elif endpoint == "file":
+            response = self._file(request, values["file_key"], values["name"])
         else:
             response = self._response_url(request, values["token"])
         return response(environ, start_response)
@@ -83,6 +97,14 @@ class WebApi:
         refusal = self._refuse_token(method, token)
         if refusal is not None:
             return self._answer(method, args, {"ok": False, "error": refusal})
+        if method.startswith("files.") and not self._files_read:
+            missing = {
+                "ok": False,
+                "error": "missing_scope",
+                "needed": FILES_READ,
+                "provided": self._scopes(),
+            }
+            return self._answer(method, args, missing)
         if method == "chat.postMessage" and self._post_message_limit is not None:
             wait = self._post_message_limit.take(str(args.get("channel")))
             if wait > 0:
@@ -131,7 +153,27 @@ class WebApi:
         return response
 
     def _scopes(self) -> str:
-        return BOT_SCOPES + (",chat:write.public" if self._workspace.directory.chat_write_public else "")
+        public = ",chat:write.public" if self._workspace.directory.chat_write_public else ""
+        return BOT_SCOPES + public + ("," + FILES_READ if self._files_read else "")
+
+    def _file(self, request: Request, file_key: str, name: str) -> Response:
+        """A file's exact bytes, streamed; without the bot token Slack answers no (and never the bytes)."""
+        token = _bearer_token(request)
+        if not token:
+            return Response("not_authed", status=401, mimetype="text/plain")
+        if self._tokens.get(token) != "bot":
+            return Response("invalid_auth", status=403, mimetype="text/plain")
+        if not self._files_read:
+            return Response("missing_scope", status=403, mimetype="text/plain")
+        with self._workspace.reading() as workspace:
+            stored = workspace.files.at(file_key, name)
+        if stored is None:
+            return Response("file_not_found", status=404, mimetype="text/plain")
+        content = wrap_file(request.environ, _SmallReads(stored.content), DOWNLOAD_CHUNK_BYTES)
+        response = Response(content, mimetype=stored.mimetype, direct_passthrough=True)
+        response.headers["Content-Length"] = str(len(stored.content))
+        response.headers["Content-Disposition"] = "attachment"
+        return response
 
     def _response_url(self, request: Request, token: str) -> Response:
         body = request.get_json(silent=True)
@@ -145,6 +187,16 @@ class WebApi:
             except ApiError as error:
                 return Response(error.error, status=400, mimetype="text/plain")
         return Response(json.dumps({"ok": True}), mimetype="application/json")
+
+
+class _SmallReads(io.BytesIO):
+    """A file's bytes for the server's file wrapper, which sends straight from the file as the socket takes
+    it. Reads are capped, so the server never copies much of a file at once (it asks for as much as the
+    socket buffer holds); BytesIO shares the stored bytes until written to."""
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        wanted = DOWNLOAD_CHUNK_BYTES if size is None or size < 0 else size
+        return super().read(min(wanted, DOWNLOAD_CHUNK_BYTES))
 
 
 def _arguments(request: Request) -> Args:

@@ -12,6 +12,7 @@ from typing import TypeVar, cast
 
 from sandbox.slack.conversations import Conversations
 from sandbox.slack.directory import Directory
+from sandbox.slack.files import Files
 from sandbox.slack.models import ApiCall, SlackChannel, SlackUser
 from sandbox.slack.tickets import ResponseUrls, Triggers
 from sandbox.slack.view_stacks import ViewStacks
@@ -51,6 +52,7 @@ class Workspace:
         self.directory = Directory(users, channels, usergroups, chat_write_public)
         self.conversations = Conversations(self._next_ts, identity.bot_user_id)
         self.views = ViewStacks(self._next_id)
+        self.files = Files(self._next_id, identity.team_id)
         self.triggers = Triggers(clock)
         self.response_urls = ResponseUrls(clock)
         self.calls: list[ApiCall] = []

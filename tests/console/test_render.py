@@ -142,3 +142,9 @@ def test_inputs_say_what_they_hold_now() -> None:
         "text, several lines (now: x)"
     )
     assert describe_input({"type": "datepicker"}) == "date (YYYY-MM-DD)"
+
+
+def test_a_file_input_says_what_it_takes_and_how_to_attach() -> None:
+    element = {"type": "file_input", "action_id": "value", "filetypes": ["pdf", "png"], "max_files": 1}
+    assert describe_input(element) == "files (pdf, png; 1 file): key=@path"
+    assert describe_input({"type": "file_input", "action_id": "value"}) == "files (at most 10): key=@path"

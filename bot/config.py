@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     numbot_imported_campaign_id: str | None = Field(
         None, description="Default campaignId filter for `imported list`."
     )
+    numbot_legacy_rent: bool = Field(
+        False,
+        description="Keep the deprecated `rent` and `rent-any` (US LOCAL only) beside Number Orders.",
+    )
     numbot_log_level: str = Field("INFO", description="Python logging level.")
 
     @field_validator("numbot_approvers", "numbot_admins", mode="before")

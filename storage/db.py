@@ -296,6 +296,14 @@ def m006_number_orders(db: Database) -> None:
     db.execute("CREATE INDEX number_orders_request ON number_orders (request_id)")
 
 
+@MIGRATIONS()
+def m007_number_order_forms(db: Database) -> None:
+    # The order form that made an order: a form sent back with Sinch's corrections reuses its order (and the
+    # number it reserved) instead of making a second one.
+    db.execute("ALTER TABLE number_orders ADD COLUMN form TEXT")
+    db.execute("CREATE INDEX number_orders_form ON number_orders (form) WHERE form IS NOT NULL")
+
+
 _INITIAL_SCHEMA = """
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

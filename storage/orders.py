@@ -53,13 +53,14 @@ def remember(
     numbers: tuple[str, ...],
     now: datetime,
     remind_at: datetime | None = None,
+    form: str | None = None,
 ) -> None:
-    """Keep an order numbot made; remembering it again fills in a request id it lacked and changes nothing
-    else."""
+    """Keep an order numbot made (by the order form `form`, when one made it); remembering it again fills
+    in a request id it lacked and changes nothing else."""
     store.db.execute(
         """INSERT INTO number_orders (order_id, request_id, region, number_type, state, expire_time, numbers,
-               created_at, remind_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               created_at, remind_at, form)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (order_id) DO UPDATE SET request_id = COALESCE(request_id, excluded.request_id)""",
         [
             order_id,
@@ -71,8 +72,19 @@ def remember(
             dump_json(list(numbers)),
             to_iso(now),
             _optional_iso(remind_at),
+            form,
         ],
     )
+
+
+def made_by_form(store: Store, form: str, now: datetime) -> TrackedOrder | None:
+    """The order the form `form` made, while it waits for a request and its reservation lasts."""
+    found = _select(
+        store,
+        "form = ? AND request_id IS NULL AND state = ? AND expire_time > ? ORDER BY created_at DESC LIMIT 1",
+        [form, CREATED, to_iso(now)],
+    )
+    return found[0] if found else None
 
 
 def follow(store: Store, order_id: str, *, state: str, next_check_at: datetime) -> bool:

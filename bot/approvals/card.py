@@ -36,12 +36,18 @@ _STATE_LINES = {
 
 # A number order's request lives as long as the reservation of its numbers, so its expiry is that lapse.
 _RESERVATION_LAPSED = "the number reservation lapsed before anyone approved it"
+# A rejected or cancelled order is never submitted: Sinch lets its reservation lapse, unpaid.
+_LEFT_TO_LAPSE = "The order is left to lapse: its numbers were reserved, never ordered, and cost nothing."
+_DECLINED = frozenset({RequestState.REJECTED, RequestState.CANCELLED})
 
 
 def _state_line(request: Request, decider: str) -> str:
     if request.kind is RequestKind.NUMBER_ORDER and request.state is RequestState.EXPIRED:
         return f":hourglass: *Expired*: {_RESERVATION_LAPSED}. Nothing was ordered."
-    return _STATE_LINES[request.state].format(decider=decider)
+    line = _STATE_LINES[request.state].format(decider=decider)
+    if request.kind is RequestKind.NUMBER_ORDER and request.state in _DECLINED:
+        return f"{line.removesuffix(' Nothing was done.')} {_LEFT_TO_LAPSE}"
+    return line
 
 
 def render_card(request: Request, *, now: datetime, sandbox: bool) -> tuple[str, list[dict[str, Any]]]:
@@ -86,6 +92,8 @@ def render_outcome_reply(
             "went through and will report here"
         ),
     }.get(request.state, f"your request {request.id} is {request.state.value}")
+    if request.kind is RequestKind.NUMBER_ORDER and request.state in _DECLINED:
+        lead += f". {_LEFT_TO_LAPSE.removesuffix('.')}"
     text = f"{mention(request.requester)} {lead}." + (f"\n{detail}" if detail else "")
     return text, to_dicts(with_sandbox_note([section(text)], sandbox))
 

@@ -21,6 +21,7 @@ E911_EDIT: Final = "e911.edit"
 # Modals (callback_id)
 SEARCH_MODAL: Final = "search.modal"
 RENT_MODAL: Final = "rent.modal"
+ORDER_MODAL: Final = "orders.form"
 REJECT_MODAL: Final = "approval.reject_reason"
 UPDATE_MODAL: Final = "active.update"
 RELEASE_MODAL: Final = "release.modal"

@@ -66,8 +66,11 @@ def reservation_end(order: NumberOrder, now: datetime) -> datetime:
     return order.expire_time
 
 
-def remember(services: Services, order: NumberOrder, *, request_id: str | None) -> None:
-    """Keep an order numbot created, with the request that decides on it."""
+def remember(
+    services: Services, order: NumberOrder, *, request_id: str | None, form: str | None = None
+) -> None:
+    """Keep an order numbot created, with the request that decides on it (and the order form that made it,
+    see `storage.orders.made_by_form`)."""
     now = services.clock()
     remind_at = None
     if order.expire_time is not None:
@@ -84,6 +87,7 @@ def remember(services: Services, order: NumberOrder, *, request_id: str | None) 
         numbers=tuple(order.phone_numbers),
         now=now,
         remind_at=remind_at,
+        form=form,
     )
 
 

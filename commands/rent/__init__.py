@@ -1,5 +1,6 @@
-"""Renting a number: `rent`, `rent-any` and "Request this number", their request modal, and what runs once
-an approver says yes (`execute`)."""
+"""Renting a number directly (deprecated, US LOCAL only, behind `numbot_legacy_rent`): `rent`, `rent-any`
+and the request modal "Request this number" opens for a US LOCAL number while the setting is on (the
+button itself is wired by `commands.orders`), and what runs once an approver says yes (`execute`)."""
 
 from slack_bolt import App
 
@@ -12,5 +13,4 @@ from commands.shared.router import CommandRouter
 def register(app: App, router: CommandRouter) -> None:
     for subcommand in listeners.SUBCOMMANDS:
         router.add(subcommand)
-    app.action(ids.REQUEST_NUMBER)(answering(listeners.request_number))
     app.view(ids.RENT_MODAL)(answering(listeners.rent_submitted))

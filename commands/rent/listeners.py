@@ -103,6 +103,7 @@ def _first_match(services: Services, criteria: Criteria) -> NumberOffer:
 
 
 def rent_command(invocation: Invocation, services: Services) -> None:
+    _require_legacy_rent(services)
     phone_number = phone_argument(invocation.words, RENT_USAGE)
 
     def form() -> JsonView:
@@ -111,6 +112,10 @@ def rent_command(invocation: Invocation, services: Services) -> None:
             offer = NumberOffer.from_available(services.sinch.check(phone_number))
         except NotFound:
             raise UserFacingError(unavailable_text(phone_number)) from None
+        if not offer.directly_rentable():
+            raise UserFacingError(
+                f"Sinch rents only US LOCAL numbers directly: `/numbers order {phone_number}`."
+            )
         meta = RentModalMeta(origin_channel=invocation.channel_id, offer=offer)
         return rent_view(meta, sandbox=services.sandbox)
 
@@ -118,6 +123,7 @@ def rent_command(invocation: Invocation, services: Services) -> None:
 
 
 def rent_any_command(invocation: Invocation, services: Services) -> None:
+    _require_legacy_rent(services)
     criteria = parse_rent_any(invocation.words, services.sinch.regions())
 
     def form() -> JsonView:
@@ -129,6 +135,14 @@ def rent_any_command(invocation: Invocation, services: Services) -> None:
         return rent_view(meta, sandbox=services.sandbox)
 
     _open_loading(invocation, services, form)
+
+
+def _require_legacy_rent(services: Services) -> None:
+    if not services.settings.numbot_legacy_rent:
+        raise UserFacingError(
+            "Numbers are ordered with Sinch's Number Orders now: `/numbers order <+E164>`, or "
+            "`/numbers order <REGION> <TYPE> --quantity N` for any matching numbers."
+        )
 
 
 def _open_loading(invocation: Invocation, services: Services, form: Callable[[], JsonView]) -> None:

@@ -18,6 +18,12 @@ SEARCH_USAGE = (
     "/numbers search <REGION> <TYPE> [digits] [--starts|--contains|--ends] [--sms] [--voice] [--limit N]"
 )
 RENT_ANY_USAGE = "/numbers rent-any <REGION> <TYPE> [digits] [--starts|--contains|--ends] [--sms] [--voice]"
+ORDER_USAGE = (
+    "/numbers order <+E164> | /numbers order <REGION> <TYPE> --quantity N [digits] "
+    "[--starts|--contains|--ends] [--sms] [--voice]"
+)
+# Sinch's limit on the numbers of one quantity order.
+MAX_QUANTITY = 100
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -96,6 +102,23 @@ def parse_rent_any(words: Sequence[str], regions: Sequence[AvailableRegion]) -> 
             RENT_ANY_USAGE,
         )
     return criteria
+
+
+def parse_quantity_order(words: Sequence[str], regions: Sequence[AvailableRegion]) -> tuple[Criteria, int]:
+    """Criteria and how many numbers for `order <REGION> <TYPE> --quantity N …` (one if not said)."""
+    parsed = parse_args(
+        words,
+        flags=[*POSITION_FLAGS, *CAPABILITY_FLAGS],
+        options=["--quantity"],
+        max_positionals=3,
+        usage=ORDER_USAGE,
+    )
+    criteria = _criteria(parsed.positionals, parsed.flags, regions, ORDER_USAGE)
+    try:
+        quantity = parsed.int_option("--quantity", 1, low=1, high=MAX_QUANTITY)
+    except UsageError as error:
+        raise UsageError(str(error), ORDER_USAGE) from None
+    return criteria, quantity
 
 
 def parse_number_type(word: str) -> NumberType:

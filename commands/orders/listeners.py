@@ -1,0 +1,313 @@
+"""/numbers order and "Request this number": the order form, and the order it makes for approval.
+
+The form opens at once (a Loading view on the click's or command's own trigger) and is filled when Sinch
+has said what the region and type require. Its submit reserves the number(s) (`createNumberOrder`), puts
+the registration and uploads the documents; Sinch's complaints come back under the inputs they are about.
+Nothing goes to Sinch's review before a second person approves (`commands.orders.execute`).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot import approvals
+from bot.errors import UserFacingError, describe
+from bot.services import Services
+from bot.sinch import (
+    CreateNumberOrderRequest,
+    DocumentTooLarge,
+    InvalidArgument,
+    NotFound,
+    NumberOrder,
+    NumberOrderOption,
+    NumberRequirements,
+    QuantityOrderOption,
+    RequiredAttachment,
+    Transport,
+)
+from bot.watching import orders
+from bot.watching.callbacks import callback_url
+from commands.orders.order_form import (
+    TITLE,
+    OrderMeta,
+    checking_view,
+    form_views,
+    order_costs,
+    order_summary,
+    problems_view,
+)
+from commands.orders.registration import chosen_files, read_registration, violation_errors
+from commands.orders.requirements_form import field_label
+from commands.orders.slots import all_slots, attachment_blocks
+from commands.rent import listeners as rent
+from commands.search.results import unavailable_text
+from commands.shared import number_forms
+from commands.shared.approval_requests import view_key
+from commands.shared.modal_flow import JsonView, open_and_fill, start_in_background, update_when_done
+from commands.shared.number_lookup import phone_argument
+from commands.shared.number_offer import NumberOffer
+from commands.shared.replies import error_view, sent_view
+from commands.shared.router import Invocation, Subcommand
+from commands.shared.search_criteria import ORDER_USAGE, parse_quantity_order
+from commands.shared.slack_files import DOCUMENTS, FetchedFile, SlackFileError, fetch_slack_file
+from storage import orders as stored_orders
+from storage.request_types import RequestKind
+from storage.requests import Request, RequestDraft
+
+# Slack drops a view_submission ack after 3 s; waiting this long for Sinch leaves room for the ack itself.
+ACK_BUDGET_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a submitted form ended: the request it made, or `problems` to show under the inputs."""
+
+    request: Request | None = None
+    problems: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def request_number(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """ "Request this number" under a search result: the order form (the old rent form for US LOCAL
+    while `numbot_legacy_rent` is on)."""
+    offer = NumberOffer.decode(body["actions"][0].get("value"))
+    if services.settings.numbot_legacy_rent and offer.directly_rentable():
+        rent.request_number(ack, body, client, services)
+        return
+    ack()
+    origin = body.get("channel", {}).get("id") or body["user"]["id"]
+    meta = OrderMeta.for_offer(origin, offer)
+    open_and_fill(client, body["trigger_id"], TITLE, lambda: _form(services, meta), sandbox=services.sandbox)
+
+
+def order_command(invocation: Invocation, services: Services) -> None:
+    words = invocation.words
+    if words and words[0].startswith("+"):
+        phone_number = phone_argument(words, ORDER_USAGE)
+
+        def build() -> JsonView:
+            try:
+                offer = NumberOffer.from_available(services.sinch.check(phone_number))
+            except NotFound:
+                raise UserFacingError(unavailable_text(phone_number)) from None
+            return _form(services, OrderMeta.for_offer(invocation.channel_id, offer))
+
+    else:
+        criteria, quantity = parse_quantity_order(words, services.sinch.regions())
+        meta = OrderMeta.for_criteria(invocation.channel_id, criteria, quantity)
+
+        def build() -> JsonView:
+            return _form(services, meta)
+
+    open_and_fill(invocation.client, invocation.trigger_id, TITLE, build, sandbox=services.sandbox)
+
+
+def order_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    """Reserve, register and upload; answer in the ack when Sinch is quick, else through a checking view."""
+    meta = OrderMeta.decode(view.get("private_metadata"))
+    user = body["user"]["id"]
+    pending = start_in_background(lambda: make_request(services, client, meta, view, user))
+    finished, _ = wait([pending], timeout=ACK_BUDGET_SECONDS)
+    if not finished:
+        # The checking view has nothing to click, so replacing it later (without a hash) races nothing.
+        ack(response_action="update", view=checking_view(meta, sandbox=services.sandbox))
+        update_when_done(client, view["id"], pending, lambda done: _late_verdict(services, done))
+        return
+    verdict = pending.result()  # a failure is told in the modal by the error boundary
+    if verdict.request is None:
+        ack(response_action="errors", errors=verdict.problems)
+        return
+    ack(response_action="update", view=sent_view(verdict.request, services))
+
+
+def make_request(
+    services: Services, client: WebClient, meta: OrderMeta, view: dict[str, Any], user: str
+) -> Verdict:
+    """Check the form, then reserve the numbers, register them, upload the documents and ask for approval."""
+    values = view["state"]["values"]
+    requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
+    labels = _labels(requirements, meta)
+    settings = number_forms.read_settings(values)
+    registration, problems = read_registration(requirements, meta.form_numbers(), values)
+    problems.update(
+        number_forms.problems(
+            settings, phone_number=None, capabilities=None, campaign_allowed=meta.region == "US"
+        )
+    )
+    if problems:
+        return Verdict(problems=problems, labels=labels)
+    order = _reserved(services, meta, settings, view["id"])
+    if registration:
+        try:
+            services.sinch.update_number_order_registration(order.id_number_order, registration)
+        except InvalidArgument as exc:
+            errors = violation_errors(requirements, meta.form_numbers(), exc.field_violations)
+            return Verdict(
+                problems=errors or {_first_block(requirements, meta): describe(exc)}, labels=labels
+            )
+    uploaded: list[tuple[str, int]] = []
+    for block_id, document in attachment_blocks(requirements):
+        for submitted in chosen_files(requirements, values).get(document.id, []):
+            problem = _upload(services, client, order, document, submitted, uploaded)
+            if problem:
+                return Verdict(problems={block_id: problem}, labels=labels)
+    summary = order_summary(meta, order, requirements, settings, registration, uploaded)
+    setup, monthly, currency = order_costs(order)
+    draft = RequestDraft(
+        kind=RequestKind.NUMBER_ORDER,
+        requester=user,
+        subject=", ".join(order.phone_numbers) or meta.describe(),
+        payload={"order_id": order.id_number_order},
+        summary=summary.to_json(),
+        ttl=services.settings.approval_ttl,
+        setup_cost=setup,
+        monthly_cost=monthly,
+        currency=currency,
+        origin_channel=meta.origin_channel,
+        idempotency_key=view_key(RequestKind.NUMBER_ORDER, view),
+        deadline=orders.reservation_end(order, services.clock()),
+    )
+    request = approvals.submit(services, draft)
+    orders.remember(services, order, request_id=request.id)
+    return Verdict(request=request)
+
+
+def _form(services: Services, meta: OrderMeta) -> JsonView:
+    requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
+    views = form_views(meta, requirements, sandbox=services.sandbox)
+    if len(views) > 1:
+        raise UserFacingError(
+            f"Sinch asks for more registration details for {meta.region} {meta.type} numbers than one Slack "
+            "form holds; numbot cannot take this order yet."
+        )
+    return views[0]
+
+
+def _reserved(
+    services: Services, meta: OrderMeta, settings: number_forms.NumberSettings, form: str
+) -> NumberOrder:
+    """The order this form made before (Sinch sent the form back for corrections), or a new one."""
+    earlier = stored_orders.made_by_form(services.store, form, services.clock())
+    if earlier is not None:
+        return services.sinch.get_number_order(earlier.order_id)
+    option = NumberOrderOption(phone_numbers=[meta.offer.phone_number]) if meta.offer is not None else None
+    quantity = (
+        QuantityOrderOption(
+            requested_quantity=meta.quantity,
+            number_pattern=meta.number_pattern,
+            capabilities=list(meta.criteria().capabilities) or None,
+        )
+        if meta.offer is None
+        else None
+    )
+    body = CreateNumberOrderRequest(
+        region_code=meta.region,
+        number_type=meta.number_type,
+        number_order_option=option,
+        quantity_order_option=quantity,
+        sms_configuration=settings.sms_configuration(),
+        voice_configuration=settings.voice_configuration(),
+        callback_url=callback_url(services.settings),
+    )
+    try:
+        order = services.sinch.create_number_order(body)
+    except InvalidArgument as exc:
+        reasons = "; ".join(violation.description for violation in exc.field_violations) or str(exc)
+        raise UserFacingError(
+            f"Sinch reserved nothing: {reasons}. Nothing was requested; "
+            f"`/numbers search {meta.region} {meta.type}` for other numbers."
+        ) from None
+    except Transport as exc:
+        if not exc.may_have_reached_server:
+            raise
+        # Never retried: a second create could reserve a second set. An unsubmitted order costs nothing.
+        raise UserFacingError(
+            "Sinch's answer to the order was lost, so numbot does not know whether it reserved anything. "
+            "Nothing was requested and nothing will be charged (a reservation never submitted lapses by "
+            "itself): send the form again."
+        ) from None
+    orders.remember(services, order, request_id=None, form=form)
+    return order
+
+
+def _upload(
+    services: Services,
+    client: WebClient,
+    order: NumberOrder,
+    document: RequiredAttachment,
+    submitted: Any,
+    uploaded: list[tuple[str, int]],
+) -> str | None:
+    """Fetch one attached file from Slack and give it to Sinch; what is wrong with it, if anything."""
+    allowed = {mime.lower() for mime in document.allowed_mime_types}
+    accept = tuple(kind for kind in DOCUMENTS if kind.mime_type in allowed) or DOCUMENTS
+    try:
+        with fetch_slack_file(client, submitted, accept=accept) as fetched:
+            problem = _give_to_sinch(services, order, document, fetched)
+            if problem is None:
+                uploaded.append((fetched.name, fetched.size))
+            return problem
+    except SlackFileError as exc:
+        return str(exc)
+
+
+def _give_to_sinch(
+    services: Services, order: NumberOrder, document: RequiredAttachment, fetched: FetchedFile
+) -> str | None:
+    try:
+        services.sinch.upload_number_order_attachment(
+            order.id_number_order,
+            document.id,
+            fetched.content,
+            file_name=fetched.name,
+            mime_type=fetched.mime_type,
+            document_type=next(iter(document.allowed_document_types), None),
+        )
+    except DocumentTooLarge:
+        return f"Sinch refused “{fetched.name}” ({fetched.size:,} bytes): it is larger than Sinch accepts."
+    except InvalidArgument as exc:
+        reasons = "; ".join(violation.description for violation in exc.field_violations) or str(exc)
+        return f"Sinch refused “{fetched.name}”: {reasons}"
+    return None
+
+
+def _labels(requirements: NumberRequirements, meta: OrderMeta) -> dict[str, str]:
+    labels = {
+        slot.block_id: field_label(slot.field) if hasattr(slot, "field") else slot.title
+        for slot in all_slots(requirements, meta.form_numbers())
+    }
+    labels.update({block: doc.title or doc.id for block, doc in attachment_blocks(requirements)})
+    return labels
+
+
+def _first_block(requirements: NumberRequirements, meta: OrderMeta) -> str:
+    slots = all_slots(requirements, meta.form_numbers())
+    return slots[0].block_id if slots else number_forms.DISPLAY_NAME_BLOCK
+
+
+def _late_verdict(services: Services, done: Future[Verdict]) -> JsonView:
+    try:
+        verdict = done.result()
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the open modal must say it
+        return error_view(TITLE, exc, services)
+    if verdict.request is None:
+        return problems_view(verdict.problems, verdict.labels, sandbox=services.sandbox)
+    return sent_view(verdict.request, services)
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        name="order",
+        usage=ORDER_USAGE.removeprefix("/numbers "),
+        summary="Order a number, or N matching ones, with Sinch's registration (a second person approves).",
+        handler=order_command,
+        examples=("order +447700900123", "order GB MOBILE --quantity 2 --sms"),
+    ),
+)

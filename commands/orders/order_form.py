@@ -1,0 +1,191 @@
+"""What the order form is about, its views, and the approval card's summary of the order it made.
+
+Pure functions: the `OrderMeta` that travels in the modal's `private_metadata`, the form's view built from
+Sinch's requirements, the "checking" view shown while Sinch answers, and the card's `CardSummary`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from bot.approvals import CardSummary
+from bot.blockkit import ids
+from bot.blockkit.blocks import section
+from bot.blockkit.dates import slack_date
+from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
+from bot.blockkit.text import escape
+from bot.sinch import Capability, NumberOrder, NumberPattern, NumberRequirements, NumberType, SearchPattern
+from commands.orders.kyc_summary import registration_summary
+from commands.orders.requirements_form import order_pages, order_views
+from commands.shared.modal_flow import JsonView, notice
+from commands.shared.number_forms import NumberSettings
+from commands.shared.number_offer import NumberOffer
+from commands.shared.search_criteria import Criteria
+
+TITLE = "Order numbers"
+SUBMIT = "Request"
+
+
+class OrderMeta(SlackMeta):
+    """One number (`offer`), or `quantity` numbers matching the criteria; `origin_channel` is where the
+    requester hears back."""
+
+    origin_channel: str
+    region: str
+    type: str
+    offer: NumberOffer | None = None
+    quantity: int = 1
+    pattern: str | None = None
+    search_pattern: str | None = None
+    capabilities: tuple[str, ...] = ()
+
+    @classmethod
+    def for_offer(cls, origin_channel: str, offer: NumberOffer) -> OrderMeta:
+        return cls(
+            origin_channel=origin_channel, region=offer.region or "", type=offer.type or "", offer=offer
+        )
+
+    @classmethod
+    def for_criteria(cls, origin_channel: str, criteria: Criteria, quantity: int) -> OrderMeta:
+        pattern = criteria.pattern
+        return cls(
+            origin_channel=origin_channel,
+            region=criteria.region,
+            type=criteria.number_type.value,
+            quantity=quantity,
+            pattern=pattern.pattern if pattern else None,
+            search_pattern=pattern.search_pattern.value if pattern else None,
+            capabilities=tuple(capability.value for capability in criteria.capabilities),
+        )
+
+    @property
+    def number_type(self) -> NumberType:
+        return NumberType(self.type)
+
+    @property
+    def number_pattern(self) -> NumberPattern | None:
+        if not self.pattern:
+            return None
+        return NumberPattern(
+            pattern=self.pattern, search_pattern=SearchPattern(self.search_pattern or "START")
+        )
+
+    def criteria(self) -> Criteria:
+        capabilities = tuple(Capability(value) for value in self.capabilities)
+        return Criteria(self.region, self.number_type, self.number_pattern, capabilities)
+
+    def form_numbers(self) -> list[str]:
+        """What the form calls each number: the number itself, or its place in a quantity order (Sinch
+        picks the numbers when the order is made)."""
+        if self.offer is not None:
+            return [self.offer.phone_number]
+        return [f"number {index}" for index in range(1, self.quantity + 1)]
+
+    def describe(self) -> str:
+        if self.offer is not None:
+            return f"{self.offer.phone_number} ({self.offer.kind})"
+        return f"{self.quantity} of the {self.criteria().describe()}"
+
+
+def form_views(meta: OrderMeta, requirements: NumberRequirements, *, sandbox: bool) -> list[JsonView]:
+    """The order form: the number(s), then SMS/voice, the documents and the KYC fields Sinch asks for."""
+    intro = [section(_intro(meta))]
+    pages = order_pages(
+        requirements, meta.form_numbers(), campaign=meta.region == "US", sandbox=sandbox, intro=intro
+    )
+    return order_views(
+        pages,
+        title=TITLE,
+        callback_id=ids.ORDER_MODAL,
+        submit=SUBMIT,
+        sandbox=sandbox,
+        private_metadata=meta.encode(PRIVATE_METADATA_LIMIT),
+    )
+
+
+def _intro(meta: OrderMeta) -> str:
+    if meta.offer is not None:
+        offer = meta.offer
+        return (
+            f"*{offer.phone_number}*  {offer.kind}\n{offer.capabilities_text()} · {offer.prices_text()}\n"
+            "The number is reserved when you send this form; nothing is ordered until a second person "
+            "approves."
+        )
+    return (
+        f"*{meta.quantity}* of the {meta.criteria().describe()}: Sinch picks the numbers when you send "
+        "this form and reserves them; nothing is ordered until a second person approves."
+    )
+
+
+def checking_view(meta: OrderMeta, *, sandbox: bool) -> JsonView:
+    return notice(
+        TITLE,
+        f":hourglass: Reserving {escape(meta.describe())} and checking the registration with Sinch…",
+        sandbox=sandbox,
+    )
+
+
+def problems_view(problems: dict[str, str], labels: dict[str, str], *, sandbox: bool) -> JsonView:
+    """Sinch's complaints, when they come too late to show under the inputs: each with its input's label."""
+    lines = [
+        f"• *{escape(labels.get(block, block))}*: {escape(message)}" for block, message in problems.items()
+    ]
+    text = "Sinch did not accept the form; nothing was requested. Open it again and fix:\n" + "\n".join(lines)
+    return notice(TITLE, text, sandbox=sandbox)
+
+
+def order_summary(
+    meta: OrderMeta,
+    order: NumberOrder,
+    requirements: NumberRequirements,
+    settings: NumberSettings,
+    registration: dict[str, Any],
+    documents: Sequence[tuple[str, int]],
+) -> CardSummary:
+    """The approval card: what is ordered, Sinch's prices, the setup, the masked KYC and the documents."""
+    numbers = order.phone_numbers
+    fields: list[tuple[str, str]] = [("Numbers", ", ".join(numbers) or "none")]
+    if meta.offer is None:
+        fields.append(("Asked for", meta.describe()))
+    if len(numbers) > 1:
+        fields.append(("Prices", f"Setup and monthly below are for all {len(numbers)} numbers together."))
+    fields.extend(settings.summary_fields())
+    if registration:
+        fields.extend(registration_summary(requirements, numbers, registration))
+    if documents:
+        fields.append(("Documents", ", ".join(f"{name} ({_size(size)})" for name, size in documents)))
+    if order.expire_time is not None:
+        fields.append(("Reservation ends", slack_date(order.expire_time)))
+    kind = f"{order.region_code or meta.region} {order.number_type.value if order.number_type else meta.type}"
+    return CardSummary(
+        title=f"Order {len(numbers)} {kind} number{'s' if len(numbers) != 1 else ''}",
+        fields=fields,
+        warnings=[
+            f"Number order {order.id_number_order} is reserved, not submitted: approving submits it to "
+            "Sinch's review; rejecting leaves it to lapse."
+        ],
+    )
+
+
+def order_costs(order: NumberOrder) -> tuple[Decimal | None, Decimal | None, str | None]:
+    """The order's setup and monthly totals (Sinch's per-number prices, summed) and their currency."""
+    setup: Decimal | None = None
+    monthly: Decimal | None = None
+    currency: str | None = None
+    for number in order.order_numbers:
+        price = number.number_price
+        if price is None:
+            continue
+        if price.setup_price is not None and price.setup_price.amount is not None:
+            setup = (setup or Decimal(0)) + price.setup_price.amount
+            currency = currency or price.setup_price.currency_code
+        if price.monthly_price is not None and price.monthly_price.amount is not None:
+            monthly = (monthly or Decimal(0)) + price.monthly_price.amount
+            currency = currency or price.monthly_price.currency_code
+    return setup, monthly, currency
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:,.0f} KB" if size >= 1024 else f"{size} bytes"

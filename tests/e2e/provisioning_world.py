@@ -67,7 +67,11 @@ def callback_world(tmp_path: Path, **settings_overrides: Any) -> Iterator[World]
         callback_retry_seconds=(0.05, 0.1),
     )
     with running_world(
-        tmp_path, sandbox=sandbox, sinch_callback_secret=CALLBACK_SECRET, **settings_overrides
+        tmp_path,
+        sandbox=sandbox,
+        sinch_callback_secret=CALLBACK_SECRET,
+        numbot_legacy_rent=True,
+        **settings_overrides,
     ) as world:
         register_test_rent(world.services)
         yield world
@@ -203,7 +207,7 @@ def clocked_world(tmp_path: Path) -> Iterator[ClockedWorld]:
     slack = local_slack().start()
     sinch = start_sandbox(SandboxConfig(seed=11, provisioning_seconds=3600))
     clock = MovableClock()
-    settings = bot_settings(slack, sinch, tmp_path / "numbot.db")
+    settings = bot_settings(slack, sinch, tmp_path / "numbot.db", numbot_legacy_rent=True)
     clocked = ClockedWorld(World(slack, sinch, Runtime(settings, clock=clock)), clock, settings)
     try:
         clocked.world.runtime.start()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -39,6 +40,13 @@ from tests.harness import (
 )
 
 ACK_DEADLINE = 3.0
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    """Renting directly is the deprecated path, kept for US LOCAL behind `numbot_legacy_rent`."""
+    with running_world(tmp_path, numbot_legacy_rent=True) as started:
+        yield started
 
 
 def acked(ack: Ack) -> Ack:
@@ -348,29 +356,14 @@ def test_the_modal_names_each_broken_rule_and_creates_nothing(world: World) -> N
     assert requests.find_requests(world.services.store) == []
 
 
-def test_campaigns_are_not_offered_for_numbers_outside_the_us(world: World) -> None:
-    form = request_form(
-        world,
-        f"rent {available(world, wanted={Capability.SMS, Capability.VOICE}, region='GB', kind='MOBILE')}",
-    )
+def test_without_the_legacy_setting_rent_and_rent_any_point_to_orders(tmp_path: Path) -> None:
+    with running_world(tmp_path) as world:
+        number = available(world, wanted={Capability.SMS, Capability.VOICE})
+        for command in (f"rent {number}", "rent-any US LOCAL 206"):
+            answer_to(world, world.requester, command, "Numbers are ordered with Sinch's Number Orders now")
 
-    assert CAMPAIGN_BLOCK not in [block["block_id"] for block in form.input_blocks()]
-    assert "Sinch rents only US LOCAL numbers directly" in shown(form)
-
-
-def test_sinch_field_violations_are_named_on_the_card(world: World) -> None:
-    # Sinch's rent only takes US LOCAL numbers: a UK mobile is refused with a 400 naming the field.
-    number = available(world, wanted={Capability.SMS, Capability.VOICE}, region="GB", kind="MOBILE")
-    request = submit_request(world, request_form(world, f"rent {number}"))
-
-    acked(world.approver.click(card(world, request, "pending"), ids.APPROVE))
-
-    failed = card(world, request, "failed")
-    assert (
-        "Sinch rejected the request (HTTP 400): phoneNumber: Renting is only supported for US LOCAL"
-        in shown(failed)
-    )
-    thread_reply(world, failed, "was approved by <@U0APPROVE> but failed")
+        assert not world.slack.views(world.requester.user_id)
+        assert not sinch_calls(world, ":rent") and not sinch_calls(world, ":rentAny")
 
 
 def test_a_number_taken_before_approval_fails_clearly(world: World) -> None:
@@ -414,6 +407,7 @@ def test_rent_any_end_to_end_sends_the_criteria_and_names_the_number(tmp_path: P
         tmp_path,
         sandbox=SandboxConfig(seed=7, provisioning_seconds=3600),
         numbot_public_url="https://numbot.example.com/",
+        numbot_legacy_rent=True,
     ) as world:
         form = request_form(world, "rent-any us local 5 --ends --voice")
         assert "Sinch picks the first available US LOCAL numbers ending in 5 with VOICE" in shown(form)

@@ -113,7 +113,9 @@ def callback_world(tmp_path: Path, receiver: FlakyReceiver, busy_timeout_ms: int
             # Enough retries that a test thread starved of CPU still releases its lock before they run out.
             callback_retry_seconds=(0.2, 0.5, 1.0, 2.0, 4.0),
         )
-        with running_world(tmp_path, sandbox=config, sinch_callback_secret=SECRET) as world:
+        with running_world(
+            tmp_path, sandbox=config, sinch_callback_secret=SECRET, numbot_legacy_rent=True
+        ) as world:
             store = Store(world.runtime.settings.numbot_database, busy_timeout_ms=busy_timeout_ms)
             receiver.receiver = CallbackReceiver(
                 store, world.runtime.settings, world.services.clock, on_stored=lambda: None

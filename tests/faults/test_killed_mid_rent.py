@@ -47,7 +47,7 @@ def test_a_bot_killed_mid_rent_settles_the_truth_after_restart_and_never_rents_t
             SandboxConfig(seed=7, provisioning_seconds=0, default_callback_url=recorder.url)
         ) as sinch,
     ):
-        settings = bot_settings(slack, sinch, tmp_path / "numbot.db")
+        settings = bot_settings(slack, sinch, tmp_path / "numbot.db", numbot_legacy_rent=True)
         phone_number = sms_number_for_sale(sinch)
         process, url = start_bot_process(settings_env(settings))
         try:

@@ -137,7 +137,7 @@ def world_with_recorder(tmp_path: Path) -> Iterator[tuple[World, CallbackRecorde
     recorder = CallbackRecorder()
     with BackgroundServer(recorder) as server:
         config = SandboxConfig(seed=7, provisioning_seconds=0, default_callback_url=server.url)
-        with running_world(tmp_path, sandbox=config) as world:
+        with running_world(tmp_path, sandbox=config, numbot_legacy_rent=True) as world:
             yield world, recorder
 
 

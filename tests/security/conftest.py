@@ -54,7 +54,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
         start_sandbox(SandboxConfig(seed=7, provisioning_seconds=3600)) as sinch,
         (folder / "stderr.log").open("wb") as stderr,
     ):
-        settings = bot_settings(slack, sinch, folder / "numbot.db")
+        settings = bot_settings(slack, sinch, folder / "numbot.db", numbot_legacy_rent=True)
         process, url = start_bot_process(settings_env(settings), stderr=stderr)
         try:
             yield BotProcess(url, process.pid, folder / "stderr.log")

@@ -7,13 +7,13 @@ Sinch's requirements, the "checking" view shown while Sinch answers, and the car
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
 from bot.approvals import CardSummary
 from bot.blockkit import ids
 from bot.blockkit.blocks import section
-from bot.blockkit.dates import slack_date
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
 from bot.blockkit.text import escape
 from bot.sinch import Capability, NumberOrder, NumberPattern, NumberRequirements, NumberType, SearchPattern
@@ -157,7 +157,8 @@ def order_summary(
     if documents:
         fields.append(("Documents", ", ".join(f"{name} ({_size(size)})" for name, size in documents)))
     if order.expire_time is not None:
-        fields.append(("Reservation ends", slack_date(order.expire_time)))
+        # Card values are escaped, so a Slack date token would show as text: UTC it is.
+        fields.append(("Reservation ends", order.expire_time.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")))
     kind = f"{order.region_code or meta.region} {order.number_type.value if order.number_type else meta.type}"
     return CardSummary(
         title=f"Order {len(numbers)} {kind} number{'s' if len(numbers) != 1 else ''}",

@@ -6,8 +6,8 @@ the card's thread. Over the local Slack and the Sinch sandbox, whose review ends
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 

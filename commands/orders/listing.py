@@ -55,7 +55,7 @@ class OrdersQuery:
     mine: bool = False
 
     def describe(self) -> str:
-        return " ".join(word for word, on in (("open", self.open_only), ("yours", self.mine)) if on)
+        return ", ".join(word for word, on in (("open", self.open_only), ("yours", self.mine)) if on)
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,10 @@ def orders_message(
     query: OrdersQuery, rows: Sequence[OrderRow], total: int, *, now: datetime, sandbox: bool
 ) -> tuple[str, list[dict[str, Any]]]:
     filters = query.describe()
+    title = f"Number orders ({filters})" if filters else "Number orders"
     if total == 0:
-        text = f"No {filters + ' ' if filters else ''}number orders{'' if filters else ' yet'}."
+        text = f"No number orders ({filters})." if filters else "numbot has made no number orders yet."
         return text, to_dicts(with_sandbox_note([section(text)], sandbox))
-    title = f"Number orders{': ' + filters if filters else ''}"
     lines = [line for row in rows for line in order_lines(row, now)]
     blocks: list[Block] = [header(title), *(section(text) for text in chunks(lines, SECTION_TEXT))]
     blocks.append(context(_footer(len(rows), total)))

@@ -102,7 +102,10 @@ def orders_message(
 
 def _footer(shown: int, total: int) -> str:
     more = f", and {total - shown} more: narrow with `{OPEN}` or `{MINE}`" if total > shown else ""
-    return f"Newest first, showing {shown} of {total}{more} · `/numbers order show <id>` for everything"
+    return (
+        f"Newest first, showing {shown} of {total}{more} · states as numbot last heard them: "
+        "`/numbers order show <id>` asks Sinch"
+    )
 
 
 def order_lines(row: OrderRow, now: datetime) -> list[str]:

@@ -9,6 +9,17 @@ boundary every workflow shares are in `commands.shared`. Only the composition ro
 
 from types import ModuleType
 
-from commands import active, admin, approvals, e911, home, imported, release, rent, search
+from commands import active, admin, approvals, e911, home, imported, orders, release, rent, search
 
-WORKFLOWS: tuple[ModuleType, ...] = (search, rent, active, release, imported, e911, admin, home, approvals)
+WORKFLOWS: tuple[ModuleType, ...] = (
+    search,
+    rent,
+    active,
+    release,
+    imported,
+    e911,
+    orders,
+    admin,
+    home,
+    approvals,
+)

@@ -296,6 +296,13 @@ def m006_number_orders(db: Database) -> None:
     db.execute("CREATE INDEX number_orders_request ON number_orders (request_id)")
 
 
+@MIGRATIONS()
+def m007_number_order_last_log(db: Database) -> None:
+    # `/numbers orders` shows each order's latest review message without asking Sinch about every order.
+    db.execute("ALTER TABLE number_orders ADD COLUMN last_log TEXT")
+    db.execute("CREATE INDEX number_orders_created ON number_orders (created_at)")
+
+
 _INITIAL_SCHEMA = """
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

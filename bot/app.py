@@ -4,9 +4,10 @@ module global."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
@@ -21,11 +22,45 @@ from commands.shared.view_state import clean_text, text_problems
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 # Acks happen inside listeners, so a pool exhausted by slow Sinch calls would delay every ack behind them.
 LISTENER_THREADS = 64
 
 
-def create_app(settings: Settings, services: Services, *, client: WebClient | None = None) -> App:
+class ListenerPool(ThreadPoolExecutor):
+    """The threads Bolt runs listeners on, counting the ones still running: the bot is not idle while a
+    listener is still answering someone (the console waits for that before it reads its next line)."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=LISTENER_THREADS, thread_name_prefix="bolt")
+        self._lock = threading.Lock()
+        self._running = 0
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        with self._lock:
+            self._running += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _future: Future[Any]) -> None:
+        with self._lock:
+            self._running -= 1
+
+    @property
+    def busy(self) -> bool:
+        with self._lock:
+            return self._running > 0
+
+
+def create_app(
+    settings: Settings,
+    services: Services,
+    *,
+    client: WebClient | None = None,
+    listeners: ListenerPool | None = None,
+) -> App:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     app = App(
         # A given client carries the token (and the Web API URL of the local workspace in tests).
@@ -36,7 +71,7 @@ def create_app(settings: Settings, services: Services, *, client: WebClient | No
         client=client,
         # Socket Mode deliveries are not signed (the socket itself is authenticated).
         request_verification_enabled=not settings.socket_mode,
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt"),
+        listener_executor=listeners or ListenerPool(),
         raise_error_for_unhandled_request=False,
     )
     router = CommandRouter()

@@ -17,7 +17,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 
 from bot import redaction
-from bot.app import create_app
+from bot.app import ListenerPool, create_app
 from bot.approvals.directory import ApproverDirectory
 from bot.config import ConfigError, Settings
 from bot.notify import Notifier
@@ -62,6 +62,7 @@ class Runtime:
     def __init__(self, settings: Settings, *, clock: Clock = utc_now, sandbox_seed: int = 1) -> None:
         self.settings = settings
         self._clock = clock
+        self._listeners = ListenerPool()
         self._sandbox_seed = sandbox_seed
         self._sandbox: RunningSandbox | None = None
         self.http: BackgroundServer | None = None
@@ -91,7 +92,7 @@ class Runtime:
         self.services = Services(
             settings, store, sinch, notifier, directory, AFTER_APPROVAL, clock=self._clock
         )
-        self.app: App = create_app(settings, self.services, client=slack)
+        self.app: App = create_app(settings, self.services, client=slack, listeners=self._listeners)
         notifier.start()
         self.scheduler = Scheduler(self.services)
         self.scheduler.start()
@@ -173,9 +174,16 @@ class Runtime:
         assert self.http is not None
         return self.http.url
 
+    @property
+    def sandbox(self) -> RunningSandbox | None:
+        """The embedded Sinch sandbox, when this process runs one (no Sinch credentials configured)."""
+        return self._sandbox
+
     def is_idle(self) -> bool:
-        """Nothing the bot must still send to Slack now, and no approved request still running (the
-        console waits for this before it reads the next line of a script)."""
+        """No listener still answering, nothing the bot must still send to Slack now, and no approved request
+        still running (the console waits for this before it reads the next line of a script)."""
+        if self._listeners.busy:
+            return False
         store, now = self.services.store, self.services.clock()
         running = requests.find_requests(store, states=_RUNNING_STATES, limit=1)
         return not outbox.due(store, now, limit=1) and not running

@@ -297,7 +297,14 @@ def m006_number_orders(db: Database) -> None:
 
 
 @MIGRATIONS()
-def m007_number_order_forms(db: Database) -> None:
+def m007_number_order_last_log(db: Database) -> None:
+    # `/numbers orders` shows each order's latest review message without asking Sinch about every order.
+    db.execute("ALTER TABLE number_orders ADD COLUMN last_log TEXT")
+    db.execute("CREATE INDEX number_orders_created ON number_orders (created_at)")
+
+
+@MIGRATIONS()
+def m008_number_order_forms(db: Database) -> None:
     # The order form that made an order: a form sent back with Sinch's corrections reuses its order (and the
     # number it reserved) instead of making a second one.
     db.execute("ALTER TABLE number_orders ADD COLUMN form TEXT")

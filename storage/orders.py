@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from storage.db import Store, dump_json, from_iso, load_json, optional_from_iso, to_iso
+from storage.db import Store, dump_json, from_iso, in_clause, load_json, optional_from_iso, to_iso
 from storage.request_types import RequestState
 
 # What Sinch calls an order that was made and not yet submitted.
@@ -39,6 +39,8 @@ class TrackedOrder:
     # None until the order is submitted: before that its request, not Sinch's review, decides what happens.
     next_check_at: datetime | None
     settled_at: datetime | None
+    # The review team's latest message as last read, so lists need not ask Sinch about every order.
+    last_log: str | None = None
 
 
 def remember(
@@ -122,13 +124,14 @@ def advance(
     now: datetime,
     next_check_at: datetime | None,
     settled: bool,
+    last_log: str | None = None,
 ) -> bool:
     """Record what the thread is about to be told, if nobody recorded anything since `seen` was read;
-    True only for that first caller."""
+    True only for that first caller. A `last_log` of None keeps the message stored before."""
     cursor = store.db.execute(
         """UPDATE number_orders
            SET state = ?, logs_told = ?, numbers = ?, last_checked_at = ?, next_check_at = ?, checks = 0,
-               settled_at = ?
+               settled_at = ?, last_log = COALESCE(?, last_log)
            WHERE order_id = ? AND state = ? AND logs_told = ? AND settled_at IS NULL""",
         [
             state,
@@ -137,6 +140,7 @@ def advance(
             to_iso(now),
             _optional_iso(next_check_at),
             to_iso(now) if settled else None,
+            last_log,
             seen.order_id,
             seen.state,
             seen.logs_told,
@@ -175,6 +179,42 @@ def mark_reminded(store: Store, order_id: str, now: datetime) -> bool:
     return cursor.rowcount == 1
 
 
+# A request that ended in one of these never submitted its order: Sinch lets the reservation lapse.
+_UNSUBMITTED_ENDS = (
+    RequestState.REJECTED,
+    RequestState.EXPIRED,
+    RequestState.CANCELLED,
+    RequestState.FAILED,
+)
+
+
+def find_orders(
+    store: Store, *, now: datetime, open_only: bool = False, requester: str | None = None, limit: int = 50
+) -> tuple[list[TrackedOrder], int]:
+    """Orders numbot made, newest first, with how many match in all. Open ones are not settled, and an
+    unsubmitted one is open only while its reservation lasts and its request has not ended without it;
+    `requester` keeps the orders whose request that user made."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    if open_only:
+        ended = in_clause(_UNSUBMITTED_ENDS)
+        conditions.append(
+            f"""o.settled_at IS NULL AND NOT (o.state = ? AND (o.expire_time <= ? OR r.state IN {ended}))"""
+        )
+        params += [CREATED, to_iso(now), *_UNSUBMITTED_ENDS]
+    if requester is not None:
+        conditions.append("r.requester = ?")
+        params.append(requester)
+    matching = f"""FROM number_orders o LEFT JOIN requests r ON r.id = o.request_id
+                   WHERE {" AND ".join(conditions) or "1"}"""
+    total = store.db.execute(f"SELECT COUNT(*) {matching}", params).fetchone()[0]
+    rows = store.db.query(
+        f"SELECT o.* {matching} ORDER BY o.created_at DESC, o.order_id LIMIT ?",
+        [*params, limit],
+    )
+    return [_order(row) for row in rows], total
+
+
 def _optional_iso(moment: datetime | None) -> str | None:
     return to_iso(moment) if moment is not None else None
 
@@ -201,4 +241,5 @@ def _order(row: dict[str, Any]) -> TrackedOrder:
         last_checked_at=optional_from_iso(row["last_checked_at"]),
         next_check_at=optional_from_iso(row["next_check_at"]),
         settled_at=optional_from_iso(row["settled_at"]),
+        last_log=row["last_log"],
     )

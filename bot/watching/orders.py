@@ -144,7 +144,8 @@ def check(services: Services, tracked: TrackedOrder) -> Check:
     message = order_report(
         order, news, pending=pending, request_id=tracked.request_id, sandbox=services.sandbox
     )
-    change = _Change(tracked, order, len(logs), message, actives)
+    last_log = logs[-1].message if logs else None
+    change = _Change(tracked, order, len(logs), message, actives, last_log)
     return Check(f"told {state}", partial(_tell_change, services, change))
 
 
@@ -201,6 +202,7 @@ class _Change:
     logs_told: int
     message: Report
     actives: list[ActiveNumber]
+    last_log: str | None
 
 
 def _tell_change(services: Services, change: _Change) -> None:
@@ -216,6 +218,7 @@ def _tell_change(services: Services, change: _Change) -> None:
         now=now,
         next_check_at=None if final else now + FIRST_CHECK,
         settled=final,
+        last_log=change.last_log,
     )
     if not recorded:
         return

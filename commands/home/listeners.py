@@ -1,4 +1,5 @@
-"""The Home tab: your pending requests, requests waiting for your approval, and the commands at hand.
+"""The Home tab: your pending requests, your open number orders, requests waiting for your approval, and the
+commands at hand.
 
 Rebuilt from storage each time the user opens the tab (`app_home_opened`), so it is never stale for long and
 needs no Sinch call.
@@ -17,6 +18,7 @@ from bot.blockkit.blocks import context, header, mention, section, with_sandbox_
 from bot.blockkit.dates import slack_date
 from bot.blockkit.text import escape
 from bot.services import Services
+from commands.orders.listing import find_rows, home_orders_text
 from commands.shared.router import CommandRouter
 from storage import requests
 from storage.request_types import RequestState
@@ -39,9 +41,11 @@ def home_for(services: Services, router: CommandRouter, user_id: str) -> dict[st
     waiting = None
     if user_id in services.directory.rules().deciders:
         waiting = [request for request in pending if request.requester != user_id]
+    open_orders, open_total = find_rows(services, open_only=True, requester=user_id, limit=LISTED)
     return home_view(
         mine,
         waiting,
+        home_orders_text(open_orders, open_total, now=services.clock()),
         commands=[(sub.usage, sub.summary) for sub in router.subcommands.values()],
         approvals_channel=services.settings.numbot_approvals_channel,
         sandbox=services.sandbox,
@@ -51,16 +55,19 @@ def home_for(services: Services, router: CommandRouter, user_id: str) -> dict[st
 def home_view(
     mine: Sequence[Request],
     waiting: Sequence[Request] | None,
+    orders_text: str,
     *,
     commands: Sequence[tuple[str, str]],
     approvals_channel: str | None,
     sandbox: bool,
 ) -> dict[str, Any]:
-    """The tab's view; `waiting` is None for someone who is not an approver."""
+    """The tab's view; `waiting` is None for someone who is not an approver, `orders_text` is the section of
+    their open number orders (`home_orders_text`)."""
     where = f" in <#{approvals_channel}>" if approvals_channel else ""
     blocks: list[Block] = [
         header("numbot: phone numbers from Slack"),
         section("*Your pending requests*\n" + _listing(mine, "Nothing pending from you.", by=False)),
+        section(orders_text),
     ]
     if waiting is not None:
         listing = _listing(waiting, "Nothing waits for your approval.", by=True)

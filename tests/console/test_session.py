@@ -168,3 +168,17 @@ def test_switching_people_and_channels_shows_where_you_are(console: ConsoleUnder
 
     assert "#approvals: the latest message" in shown and "[Approve]" in shown
     assert console.live.session.prompt == f"alex in #{APPROVALS.name}> "
+
+
+def test_the_console_waits_for_an_answer_still_on_its_way_before_the_next_line(
+    console: ConsoleUnderTest,
+) -> None:
+    # Sinch answers slower than the console's quiet period: the bot is busy in a listener with nothing
+    # queued yet, and the next line must still see the answer.
+    sandbox = console.live.world.runtime.sandbox
+    assert sandbox is not None
+    sandbox.faults.latency_seconds = 1.0
+
+    console.type("/numbers search US LOCAL --sms --limit 1")
+
+    assert "modal “Request a number” for rita" in console.type("/click Request this number")

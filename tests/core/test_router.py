@@ -48,3 +48,14 @@ def test_typo_gets_a_suggestion(router: CommandRouter) -> None:
 def test_duplicate_registration_is_a_programming_error(router: CommandRouter) -> None:
     with pytest.raises(ValueError, match="twice"):
         router.add(Subcommand(name="search", usage="", summary="", handler=_noop))
+
+
+def test_a_word_can_be_both_a_subcommand_and_a_family() -> None:
+    # `order show <id>` and `order <+E164>` / `order <REGION> <TYPE>` live side by side.
+    router = CommandRouter()
+    for name in ("order show", "order"):
+        router.add(Subcommand(name=name, usage=name, summary=name, handler=_noop))
+    shown, show_words = router.resolve("order show 01hzz")
+    ordered, order_words = router.resolve("order US LOCAL")
+    assert shown is not None and (shown.name, show_words) == ("order show", ["01hzz"])
+    assert ordered is not None and (ordered.name, order_words) == ("order", ["US", "LOCAL"])

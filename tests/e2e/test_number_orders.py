@@ -75,7 +75,9 @@ def order_world(
         slack.stop()
 
 
-def order_request(world: World, registration: str, *, callbacks: bool = True) -> tuple[NumberOrder, Request]:
+def order_request(
+    world: World, registration: str, *, callbacks: bool = True, requester: str = REQUESTER.id
+) -> tuple[NumberOrder, Request]:
     """A sandbox order of one SMS-capable number, registered with `registration`, and its pending request."""
     services = world.services
     [offer] = services.sinch.search_available("US", NumberType.LOCAL, capabilities=[Capability.SMS], size=1)
@@ -93,7 +95,7 @@ def order_request(world: World, registration: str, *, callbacks: bool = True) ->
     )
     draft = RequestDraft(
         kind=RequestKind.NUMBER_ORDER,
-        requester=REQUESTER.id,
+        requester=requester,
         subject=order.id_number_order,
         payload={"order_id": order.id_number_order},
         summary=CardSummary(title=f"Order {offer.phone_number}").to_json(),

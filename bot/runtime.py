@@ -121,6 +121,8 @@ class Runtime:
             self._sandbox = start_sandbox(
                 SandboxConfig(
                     seed=self._sandbox_seed,
+                    # Quick enough to watch a whole number order in one sitting at the console.
+                    order_review_seconds=5.0,
                     default_callback_url=self._own_callback_url(),
                     callback_hmac_secret=ensure_callback_secret(store, self.settings, self._clock()),
                 )

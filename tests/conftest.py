@@ -12,9 +12,14 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    """The real bot between the local Slack workspace and the Sinch sandbox, over loopback HTTP."""
+    """The real bot between the local Slack workspace and the Sinch sandbox, over loopback HTTP.
+
+    It keeps the deprecated rent path on (`numbot_legacy_rent`): most workflows' tests rent a US LOCAL number
+    to have something to work on, and renting is what they exercise. The order workflow's tests build their
+    own world with the product's default (orders).
+    """
     # Imported here so unit tests of one module never depend on the whole product importing.
     from tests.harness import running_world  # noqa: PLC0415
 
-    with running_world(tmp_path) as started:
+    with running_world(tmp_path, numbot_legacy_rent=True) as started:
         yield started

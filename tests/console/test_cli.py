@@ -36,7 +36,7 @@ def numbot(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.C
     )
 
 
-def test_the_demo_walks_search_request_approve_provisioning_and_release(tmp_path: Path) -> None:
+def test_the_demo_walks_search_order_approve_review_provisioning_and_release(tmp_path: Path) -> None:
     result = numbot(tmp_path, "console", "--script", str(REPO / "examples" / "demo.txt"))
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -44,10 +44,11 @@ def test_the_demo_walks_search_request_approve_provisioning_and_release(tmp_path
     steps = [
         "rita in #ops> /numbers search US LOCAL --sms --limit 1",
         "[1] [Request this number]",
-        "modal “Request a number” for rita",
+        "modal “Order numbers” for rita",
         "is waiting for a second person in #approvals",
         "alex in #approvals> /click Approve",
-        "Approved by @alex and done.",
+        "is in Sinch's review; numbot reports every change here.",
+        "is complete; these numbers are now active:",
         "SMS provisioning started; the result will appear in this thread.",
         "is ready: SMS provisioning finished.",
         "modal “Release number” for rita",

@@ -90,7 +90,7 @@ def test_provisioning_news_appears_while_the_prompt_waits(terminal: Terminal) ->
     terminal.wait_for("rita in #ops>")
     for line, answer in [
         ("/numbers search US LOCAL --sms --limit 1", "[Request this number]"),
-        ("/click 1", "modal “Request a number” for rita"),
+        ("/click 1", "modal “Order numbers” for rita"),
         ('/submit "SMS service plan ID=plan-1"', "is waiting for a second person"),
         ("/as approver", "alex in #ops>"),
         ("/channel approvals", "[Approve]"),

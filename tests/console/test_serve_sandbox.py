@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.blockkit import ids
 from bot.blockkit.blocks import SANDBOX_NOTE
 from sandbox.console.workspace import (
     ALERTS,
@@ -93,7 +94,7 @@ def test_every_message_in_sandbox_mode_carries_the_sandbox_note(slack: LocalSlac
         results = slack.wait_for(lambda s: next((m for m in s.ephemerals(REQUESTER.id) if m.buttons()), None))
         rita.click(results, "numbers.request", value=results.buttons()[0].element["value"])
         form = slack.wait_for(
-            lambda s: next((v for v in s.views(REQUESTER.id) if v.callback_id == "rent.modal"), None)
+            lambda s: next((v for v in s.views(REQUESTER.id) if v.callback_id == ids.ORDER_MODAL), None)
         )
         forms: list[View] = [form]
         rita.submit(form, {"SMS service plan ID": "plan-1"})

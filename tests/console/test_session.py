@@ -112,12 +112,12 @@ def test_a_modal_is_a_form_and_its_validation_errors_show_next_to_the_field(
 ) -> None:
     console.type("/numbers search US LOCAL --sms --limit 1")
     form = console.type("/click Request this number")
-    assert "modal “Request a number” for rita" in form
+    assert "modal “Order numbers” for rita" in form
     assert "▸ 10DLC campaign ID  key: number_sms_campaign, optional" in form
 
     errors = console.type('/submit "10DLC campaign ID=CAMP1"')
 
-    assert "modal “Request a number” for rita · updated" in errors
+    assert "modal “Order numbers” for rita · updated" in errors
     assert "✗ A campaign needs a service plan: fill in the SMS service plan ID too." in errors
     assert "closed" in console.type("/close")
 
@@ -181,4 +181,4 @@ def test_the_console_waits_for_an_answer_still_on_its_way_before_the_next_line(
 
     console.type("/numbers search US LOCAL --sms --limit 1")
 
-    assert "modal “Request a number” for rita" in console.type("/click Request this number")
+    assert "modal “Order numbers” for rita" in console.type("/click Request this number")

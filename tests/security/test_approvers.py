@@ -70,7 +70,9 @@ def test_an_unreadable_group_approves_nothing_and_the_next_click_works(world: Wo
 
 
 def test_a_requester_who_is_the_only_approver_hears_another_must_decide(tmp_path: Path) -> None:
-    with running_world(tmp_path, numbot_approvers=[REQUESTER.id], numbot_admins=[REQUESTER.id]) as world:
+    with running_world(
+        tmp_path, numbot_approvers=[REQUESTER.id], numbot_admins=[REQUESTER.id], numbot_legacy_rent=True
+    ) as world:
         request = pending_request(world)
         pending = card(world, request, "pending")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -60,6 +62,41 @@ def test_the_demo_walks_search_order_approve_review_provisioning_and_release(tmp
     assert positions == sorted(positions), "the steps appear out of order"
     assert "\x1b[" not in transcript  # not a terminal: plain text
     assert (tmp_path / "numbot.db").exists()
+
+
+def test_the_order_demo_walks_a_gb_mobile_order_with_a_document_to_the_inventory(tmp_path: Path) -> None:
+    # As documented: run from the repository's root, the script naming its PDF relative to it.
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    for name in ("order.txt", "proof-of-address.pdf"):
+        shutil.copy(REPO / "examples" / name, examples / name)
+
+    result = numbot(tmp_path, "console", "--script", "examples/order.txt")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    transcript = result.stdout
+    steps = [
+        "rita in #ops> /numbers search GB MOBILE --sms --limit 1",
+        "[1] [Request this number]",
+        "modal “Order numbers” for rita",
+        "▸ Proof of address",
+        "is waiting for a second person in #approvals",
+        "Documents: proof-of-address.pdf (637 bytes)",
+        "alex in #approvals> /click Approve",
+        "is in Sinch's review; numbot reports every change here.",
+        "is complete; these numbers are now active:",
+        "rita in #ops> /numbers orders",
+        "· GB MOBILE · +44",
+        "COMPLETED · request R-",
+        "rita in #ops> /numbers list",
+        "By region: GB 1",
+    ]
+    positions = [transcript.find(step) for step in steps]
+    assert -1 not in positions, [step for step, at in zip(steps, positions, strict=True) if at == -1]
+    assert positions == sorted(positions), "the steps appear out of order"
+    number = re.search(r"\$number = (\+44\d{10})", transcript)
+    assert number is not None
+    assert transcript.count(f"{number.group(1)} · GB MOBILE · SMS+VOICE") == 1  # the inventory's row
 
 
 def test_numbot_run_without_slack_reads_commands_piped_on_stdin(tmp_path: Path) -> None:

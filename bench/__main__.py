@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from rich.console import Console
 
-from bench import ack_latency, callback_ingest, inventory, poll_cost, slack_burst
+from bench import ack_latency, callback_ingest, inventory, orders, poll_cost, slack_burst
 from bench.results import BenchResult, Metric, render, write_json
 
 BENCHMARKS: dict[str, Callable[[], BenchResult]] = {
@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, Callable[[], BenchResult]] = {
     "poll": poll_cost.run,
     "burst": slack_burst.run,
     "inventory": inventory.run,
+    "orders": orders.run,
 }
 
 

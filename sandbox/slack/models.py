@@ -6,6 +6,7 @@ in a fresh snapshot (with the older version in `edits`).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,6 +146,8 @@ class ApiCall:
     error: str | None = None
     status: int = 200
     warnings: list[str] = field(default_factory=list)
+    at: float = field(default_factory=time.monotonic)
+    """When the local Slack answered (`time.monotonic`): benchmarks time a click to the call it caused."""
 
 
 @dataclass(frozen=True)

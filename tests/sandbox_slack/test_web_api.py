@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -95,6 +96,16 @@ def test_missing_fallback_text_is_accepted_with_a_warning(slack: LocalSlack, cli
 
     assert answer["ok"] and answer["warning"] == "missing_text_or_fallback_or_attachments"
     assert slack.calls[-1].warnings == ["missing_text_or_fallback_or_attachments"]
+
+
+def test_each_call_records_when_slack_answered_it(slack: LocalSlack, client: WebClient) -> None:
+    before = time.monotonic()
+    client.chat_postMessage(channel=OPS, text="first")
+    between = time.monotonic()
+    client.chat_postMessage(channel=OPS, text="second")
+
+    first, second = slack.calls[-2:]
+    assert before <= first.at <= between <= second.at <= time.monotonic()
 
 
 def test_post_message_is_rate_limited_per_channel(clock: ManualClock) -> None:

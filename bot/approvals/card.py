@@ -112,7 +112,9 @@ def _start_again(request: Request) -> ActionsBlock | None:
         again = OrderAgain.model_validate(request.payload.get("again"))
     except ValidationError:
         return None
-    button = ButtonElement(text="Start again", action_id=ids.ORDER_AGAIN, value=again.encode(), style="primary")
+    button = ButtonElement(
+        text="Start again", action_id=ids.ORDER_AGAIN, value=again.encode(), style="primary"
+    )
     return ActionsBlock(block_id=f"again:{request.id}", elements=[button])
 
 

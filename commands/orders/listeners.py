@@ -16,6 +16,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot import approvals
+from bot.blockkit.metadata import OrderAgain, OrderRef
 from bot.errors import UserFacingError, describe
 from bot.services import Services
 from bot.sinch import (
@@ -25,6 +26,7 @@ from bot.sinch import (
     NotFound,
     NumberOrder,
     NumberOrderOption,
+    NumberOrderState,
     NumberRequirements,
     QuantityOrderOption,
     RequiredAttachment,
@@ -33,6 +35,7 @@ from bot.sinch import (
 from bot.watching import orders
 from bot.watching.callbacks import callback_url
 from commands.orders.order_form import (
+    FIX_TITLE,
     TITLE,
     OrderMeta,
     checking_view,
@@ -41,6 +44,7 @@ from commands.orders.order_form import (
     order_summary,
     problems_view,
 )
+from commands.orders.prefill import fix_view
 from commands.orders.registration import chosen_files, read_registration, violation_errors
 from commands.orders.requirements_form import field_label
 from commands.orders.slots import all_slots, attachment_blocks
@@ -56,6 +60,7 @@ from commands.shared.router import Invocation, Subcommand
 from commands.shared.search_criteria import ORDER_USAGE, parse_quantity_order
 from commands.shared.slack_files import DOCUMENTS, FetchedFile, SlackFileError, fetch_slack_file
 from storage import orders as stored_orders
+from storage import requests
 from storage.request_types import RequestKind
 from storage.requests import Request, RequestDraft
 
@@ -91,11 +96,7 @@ def order_command(invocation: Invocation, services: Services) -> None:
         phone_number = phone_argument(words, ORDER_USAGE)
 
         def build() -> JsonView:
-            try:
-                offer = NumberOffer.from_available(services.sinch.check(phone_number))
-            except NotFound:
-                raise UserFacingError(unavailable_text(phone_number)) from None
-            return _form(services, OrderMeta.for_offer(invocation.channel_id, offer))
+            return _number_form(services, invocation.channel_id, phone_number)
 
     else:
         criteria, quantity = parse_quantity_order(words, services.sinch.regions())
@@ -105,6 +106,38 @@ def order_command(invocation: Invocation, services: Services) -> None:
             return _form(services, meta)
 
     open_and_fill(invocation.client, invocation.trigger_id, TITLE, build, sandbox=services.sandbox)
+
+
+def start_again(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """ "Start again" (a request that expired with its reservation) or "Start a new order" (Sinch rejected
+    the order): the order form of `/numbers order` for the same number, or as many numbers alike."""
+    again = OrderAgain.decode(body["actions"][0].get("value"))
+    ack()
+    origin = body.get("channel", {}).get("id") or body["user"]["id"]
+
+    def build() -> JsonView:
+        if again.phone_number is not None:
+            return _number_form(services, origin, again.phone_number)
+        return _form(services, OrderMeta.for_again(origin, again))
+
+    open_and_fill(client, body["trigger_id"], TITLE, build, sandbox=services.sandbox)
+
+
+def fix_order(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """ "Fix and resubmit" under a blocked order's report: the order form, filled in from the registration
+    Sinch holds now. Only the requester may open it: it shows their registration in full, which the card
+    masks, and what it submits goes to a second person for approval again like any order."""
+    ref = OrderRef.decode(body["actions"][0].get("value"))
+    ack()
+    origin = body.get("channel", {}).get("id") or body["user"]["id"]
+    user = body["user"]["id"]
+    open_and_fill(
+        client,
+        body["trigger_id"],
+        FIX_TITLE,
+        lambda: _fix_form(services, ref.order_id, user, origin),
+        sandbox=services.sandbox,
+    )
 
 
 def order_submitted(
@@ -135,7 +168,9 @@ def make_request(
     requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
     labels = _labels(requirements, meta)
     settings = number_forms.read_settings(values)
-    registration, problems = read_registration(requirements, meta.form_numbers(), values)
+    registration, problems = read_registration(
+        requirements, meta.form_numbers(), values, documents_required=meta.fix_order is None
+    )
     problems.update(
         number_forms.problems(
             settings, phone_number=None, capabilities=None, campaign_allowed=meta.region == "US"
@@ -143,7 +178,11 @@ def make_request(
     )
     if problems:
         return Verdict(problems=problems, labels=labels)
-    order = _reserved(services, meta, settings, view["id"])
+    order = (
+        _blocked(services, meta.fix_order)
+        if meta.fix_order is not None
+        else _reserved(services, meta, settings, view["id"])
+    )
     if registration:
         try:
             services.sinch.update_number_order_registration(order.id_number_order, registration)
@@ -164,7 +203,7 @@ def make_request(
         kind=RequestKind.NUMBER_ORDER,
         requester=user,
         subject=", ".join(order.phone_numbers) or meta.describe(),
-        payload={"order_id": order.id_number_order},
+        payload={"order_id": order.id_number_order, "again": meta.again().model_dump(exclude_none=True)},
         summary=summary.to_json(),
         ttl=services.settings.approval_ttl,
         setup_cost=setup,
@@ -179,9 +218,54 @@ def make_request(
     return Verdict(request=request)
 
 
-def _form(services: Services, meta: OrderMeta) -> JsonView:
+def _number_form(services: Services, origin: str, phone_number: str) -> JsonView:
+    """The form to order `phone_number`, if Sinch still offers it."""
+    try:
+        offer = NumberOffer.from_available(services.sinch.check(phone_number))
+    except NotFound:
+        raise UserFacingError(unavailable_text(phone_number)) from None
+    return _form(services, OrderMeta.for_offer(origin, offer))
+
+
+def _fix_form(services: Services, order_id: str, user: str, origin: str) -> JsonView:
+    tracked = stored_orders.get_order(services.store, order_id)
+    request = (
+        requests.get_request(services.store, tracked.request_id) if tracked and tracked.request_id else None
+    )
+    if request is None:
+        raise UserFacingError(f"numbot has no request for number order {order_id}; nothing to fix.")
+    if request.requester != user:
+        raise UserFacingError(
+            f"Only <@{request.requester}>, who asked for this order, can fix it: the form shows their "
+            "registration in full."
+        )
+    order = _blocked(services, order_id)
+    registration = services.sinch.get_number_order_registration(order_id)
+    meta = OrderMeta.for_fix(origin, order)
     requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
-    views = form_views(meta, requirements, sandbox=services.sandbox)
+    view = _form(services, meta, title=FIX_TITLE)
+    return fix_view(view, requirements, meta.form_numbers(), registration.request_details)
+
+
+def _blocked(services: Services, order_id: str) -> NumberOrder:
+    """The order, read fresh from Sinch, if its review blocked it (only then can it be fixed)."""
+    order = services.sinch.get_number_order(order_id)
+    if order.state is NumberOrderState.BLOCKED:
+        return order
+    if order.state is NumberOrderState.REJECTED:
+        raise UserFacingError(
+            f"Sinch rejected number order {order_id}: a rejection is final and the order cannot be fixed. "
+            "Start a new order (`/numbers order`)."
+        )
+    raise UserFacingError(
+        f"Number order {order_id} is {order.state.value}, not blocked: only an order Sinch's review blocked "
+        "can be fixed."
+    )
+
+
+def _form(services: Services, meta: OrderMeta, *, title: str = TITLE) -> JsonView:
+    requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
+    views = form_views(meta, requirements, sandbox=services.sandbox, title=title)
     if len(views) > 1:
         raise UserFacingError(
             f"Sinch asks for more registration details for {meta.region} {meta.type} numbers than one Slack "

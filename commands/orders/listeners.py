@@ -61,7 +61,7 @@ from commands.shared.search_criteria import ORDER_USAGE, parse_quantity_order
 from commands.shared.slack_files import DOCUMENTS, FetchedFile, SlackFileError, fetch_slack_file
 from storage import orders as stored_orders
 from storage import requests
-from storage.request_types import RequestKind
+from storage.request_types import RequestKind, RequestState
 from storage.requests import Request, RequestDraft
 
 # Slack drops a view_submission ack after 3 s; waiting this long for Sinch leaves room for the ack itself.
@@ -179,7 +179,7 @@ def make_request(
     if problems:
         return Verdict(problems=problems, labels=labels)
     order = (
-        _blocked(services, meta.fix_order)
+        _fixable(services, meta.fix_order)
         if meta.fix_order is not None
         else _reserved(services, meta, settings, view["id"])
     )
@@ -239,32 +239,51 @@ def _fix_form(services: Services, order_id: str, user: str, origin: str) -> Json
             f"Only <@{request.requester}>, who asked for this order, can fix it: the form shows their "
             "registration in full."
         )
-    order = _blocked(services, order_id)
+    order = _fixable(services, order_id)
     registration = services.sinch.get_number_order_registration(order_id)
     meta = OrderMeta.for_fix(origin, order)
     requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
-    view = _form(services, meta, title=FIX_TITLE)
+    view = _one_view(services, meta, requirements, title=FIX_TITLE)
     return fix_view(view, requirements, meta.form_numbers(), registration.request_details)
 
 
-def _blocked(services: Services, order_id: str) -> NumberOrder:
-    """The order, read fresh from Sinch, if its review blocked it (only then can it be fixed)."""
+# A request in one of these states may still submit its order.
+_UNDECIDED = frozenset({RequestState.PENDING, RequestState.APPROVED, RequestState.EXECUTING})
+
+
+def _fixable(services: Services, order_id: str) -> NumberOrder:
+    """The order, read fresh from Sinch, if its review blocked it and no fix of it awaits a decision."""
     order = services.sinch.get_number_order(order_id)
-    if order.state is NumberOrderState.BLOCKED:
-        return order
     if order.state is NumberOrderState.REJECTED:
         raise UserFacingError(
             f"Sinch rejected number order {order_id}: a rejection is final and the order cannot be fixed. "
             "Start a new order (`/numbers order`)."
         )
-    raise UserFacingError(
-        f"Number order {order_id} is {order.state.value}, not blocked: only an order Sinch's review blocked "
-        "can be fixed."
+    if order.state is not NumberOrderState.BLOCKED:
+        raise UserFacingError(
+            f"Number order {order_id} is {order.state.value}, not blocked: only an order Sinch's review "
+            "blocked can be fixed."
+        )
+    undecided = requests.find_requests(
+        services.store, states=_UNDECIDED, subject=", ".join(order.phone_numbers)
     )
+    waiting = next((r for r in undecided if r.payload.get("order_id") == order_id), None)
+    if waiting is not None:
+        raise UserFacingError(
+            f"A fix of number order {order_id} already waits for approval ({waiting.id}): approve, reject or "
+            "cancel that request first."
+        )
+    return order
 
 
-def _form(services: Services, meta: OrderMeta, *, title: str = TITLE) -> JsonView:
+def _form(services: Services, meta: OrderMeta) -> JsonView:
     requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
+    return _one_view(services, meta, requirements, title=TITLE)
+
+
+def _one_view(
+    services: Services, meta: OrderMeta, requirements: NumberRequirements, *, title: str
+) -> JsonView:
     views = form_views(meta, requirements, sandbox=services.sandbox, title=title)
     if len(views) > 1:
         raise UserFacingError(

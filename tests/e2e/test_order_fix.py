@@ -152,6 +152,10 @@ def test_a_blocked_order_is_fixed_by_its_requester_approved_again_and_completed(
     registration = slack_world.services.sinch.get_number_order_registration(order_id(first))
     assert "Acme Widgets Ltd" in str(registration.request_details)
     assert slack_world.services.sinch.get_number_order(order_id(first)).state is NumberOrderState.BLOCKED
+    # While that fix waits for approval, a second one is refused.
+    slack_world.requester.click(blocked, ids.ORDER_FIX)
+    waiting = top_view(slack_world, REQUESTER.id, ids.LOADING_MODAL, "already waits for approval")
+    assert second.id in shown(waiting)
 
     approved_and_reviewed(slack_world, clock, second, NumberOrderState.COMPLETED)
     reply(slack_world, second, COMPLETE)

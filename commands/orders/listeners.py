@@ -34,6 +34,7 @@ from bot.sinch import (
 )
 from bot.watching import orders
 from bot.watching.callbacks import callback_url
+from commands.orders import execute
 from commands.orders.order_form import (
     FIX_TITLE,
     TITLE,
@@ -203,7 +204,7 @@ def make_request(
         kind=RequestKind.NUMBER_ORDER,
         requester=user,
         subject=", ".join(order.phone_numbers) or meta.describe(),
-        payload={"order_id": order.id_number_order, "again": meta.again().model_dump(exclude_none=True)},
+        payload=_payload(services, meta, order),
         summary=summary.to_json(),
         ttl=services.settings.approval_ttl,
         setup_cost=setup,
@@ -216,6 +217,20 @@ def make_request(
     request = approvals.submit(services, draft)
     orders.remember(services, order, request_id=request.id)
     return Verdict(request=request)
+
+
+def _payload(services: Services, meta: OrderMeta, order: NumberOrder) -> dict[str, Any]:
+    """The order to submit, what ordering it again takes, and for a fix how many review messages Sinch had
+    written (a resubmit whose answer is lost is known to have happened by a review after it, see
+    `execute.reconcile_order`)."""
+    payload: dict[str, Any] = {
+        "order_id": order.id_number_order,
+        "again": meta.again().model_dump(exclude_none=True),
+    }
+    if meta.fix_order is not None:
+        logs = services.sinch.get_number_order_registration(order.id_number_order).logs
+        payload[execute.REVIEWS_BEFORE_FIX] = len(logs)
+    return payload
 
 
 def _number_form(services: Services, origin: str, phone_number: str) -> JsonView:

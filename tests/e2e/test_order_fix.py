@@ -20,6 +20,7 @@ import pytest
 from bot.blockkit import ids
 from bot.sinch import NumberOrderState
 from bot.watching.provisioning import FIRST_CHECK
+from commands.orders.execute import reconcile_order
 from sandbox.sinch.orders import BLOCKED_MESSAGE
 from sandbox.slack import Message, View
 from sandbox.slack.files import FileUpload
@@ -240,3 +241,26 @@ def test_a_submit_whose_answer_was_lost_is_settled_by_reading_the_order_back(
     assert done is not None and done.state is RequestState.DONE
     submits = [call.path for call in slack_world.sinch.requests if call.path.endswith("/submit")]
     assert len(submits) == 1  # read back, never sent twice
+
+
+def test_reconciling_a_resubmission_tells_a_still_blocked_order_from_one_blocked_again(
+    world: tuple[World, MovableClock],
+) -> None:
+    slack_world, clock = world
+    first = ordered(slack_world, "BLOCK Widgets Ltd")
+    approved_and_reviewed(slack_world, clock, first, NumberOrderState.BLOCKED)
+    slack_world.requester.click(reply(slack_world, first, BLOCKED), ids.ORDER_FIX)
+    form = top_view(slack_world, REQUESTER.id, ids.ORDER_MODAL, "Fix number order")
+    slack_world.requester.submit(form, {"Business name": "BLOCK Widgets Holdings"})
+    second = newest_request(slack_world, count=2)
+    services = slack_world.services
+
+    unsent = reconcile_order(services, second)
+    services.sinch.submit_number_order(order_id(second))  # as if numbot's own submit had gone through
+    reviewed_again = slack_world.sinch.wait_for(
+        lambda: len(services.sinch.get_number_order_registration(order_id(second)).logs) == 2
+    )
+    resubmitted = reconcile_order(services, second)
+
+    assert unsent is not None and not unsent.ok and "did not receive the resubmission" in unsent.text
+    assert reviewed_again and resubmitted is not None and resubmitted.ok

@@ -3,7 +3,8 @@
 Sinch has no endpoint that lists orders, so this table is the only record of them. A row is followed from
 the submit (`next_check_at` set) until its order reaches a final state (`settled_at` set); `state` and
 `logs_told` are what the request's thread has already heard, and every move is a conditional update, so a
-callback and a poll racing tell each change once.
+callback and a poll racing tell each change once. A blocked order stays followed: when it is fixed and
+submitted again, its later changes go to the thread of the request that resubmitted it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from storage.request_types import RequestState
 
 # What Sinch calls an order that was made and not yet submitted.
 CREATED = "CREATED"
+# What Sinch calls an order its review sent back to be fixed: a new request may submit it again.
+BLOCKED = "BLOCKED"
 
 
 @dataclass(frozen=True)
@@ -89,13 +92,15 @@ def made_by_form(store: Store, form: str, now: datetime) -> TrackedOrder | None:
     return found[0] if found else None
 
 
-def follow(store: Store, order_id: str, *, state: str, next_check_at: datetime) -> bool:
-    """The order was submitted: record `state` as told and start checking it; False if it was already
-    followed (or is unknown)."""
+def follow(store: Store, order_id: str, *, state: str, next_check_at: datetime, request_id: str) -> bool:
+    """The order was submitted by request `request_id`: record `state` as told and check it from now on,
+    telling that request's thread. A blocked order submitted again by a new request moves to that request;
+    False if it was already followed for this request (or is unknown or settled)."""
     cursor = store.db.execute(
-        """UPDATE number_orders SET state = ?, next_check_at = ?
-           WHERE order_id = ? AND state = ? AND settled_at IS NULL""",
-        [state, to_iso(next_check_at), order_id, CREATED],
+        """UPDATE number_orders SET state = ?, next_check_at = ?, request_id = ?, checks = 0
+           WHERE order_id = ? AND settled_at IS NULL
+             AND (state = ? OR (state = ? AND request_id IS NOT ?))""",
+        [state, to_iso(next_check_at), request_id, order_id, CREATED, BLOCKED, request_id],
     )
     return cursor.rowcount == 1
 

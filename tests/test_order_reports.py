@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.blockkit import ids
+from bot.blockkit.metadata import OrderAgain, OrderRef
 from bot.sinch import NumberOrder, NumberOrderState
 from bot.watching.orders import REMINDER_LEAD, order_report, reminder_lead
 
@@ -44,3 +46,32 @@ def test_the_reminder_comes_30_minutes_before_or_a_quarter_of_a_shorter_reservat
     assert reminder_lead(timedelta(hours=48)) == REMINDER_LEAD == timedelta(minutes=30)
     assert reminder_lead(timedelta(hours=2)) == timedelta(minutes=30)
     assert reminder_lead(timedelta(minutes=30)) == timedelta(minutes=7, seconds=30)
+
+
+def _buttons(state: NumberOrderState) -> list[tuple[str, str]]:
+    order = NumberOrder.model_validate(
+        {
+            "idNumberOrder": "ord-1",
+            "state": state.value,
+            "regionCode": "GB",
+            "numberType": "MOBILE",
+            "orderNumbers": [{"phoneNumber": "+447700900123"}],
+        }
+    )
+    report = order_report(order, [], pending=[], request_id="R-7K2Q9", sandbox=False)
+    return [
+        (element["action_id"], element["value"])
+        for block in report.detail_blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+def test_a_blocked_order_can_be_fixed_a_rejected_one_only_ordered_anew_and_others_neither() -> None:
+    [(fix, fixed_order)] = _buttons(NumberOrderState.BLOCKED)
+    assert fix == ids.ORDER_FIX and OrderRef.decode(fixed_order).order_id == "ord-1"
+    [(again, what)] = _buttons(NumberOrderState.REJECTED)
+    assert again == ids.ORDER_AGAIN
+    assert OrderAgain.decode(what) == OrderAgain(region="GB", type="MOBILE", phone_number="+447700900123")
+    for state in (NumberOrderState.IN_REVIEW, NumberOrderState.COMPLETED, NumberOrderState.EXPIRED):
+        assert _buttons(state) == []

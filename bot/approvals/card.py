@@ -13,12 +13,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import context, fields, header, mention, money, section, to_dicts, with_sandbox_note
 from bot.blockkit.dates import slack_date
-from bot.blockkit.metadata import RequestRef
+from bot.blockkit.metadata import OrderAgain, RequestRef
 from bot.blockkit.text import escape
 from storage.request_types import RequestKind, RequestState
 from storage.requests import Request
@@ -95,7 +96,26 @@ def render_outcome_reply(
     if request.kind is RequestKind.NUMBER_ORDER and request.state in _DECLINED:
         lead += f". {_LEFT_TO_LAPSE.removesuffix('.')}"
     text = f"{mention(request.requester)} {lead}." + (f"\n{detail}" if detail else "")
-    return text, to_dicts(with_sandbox_note([section(text)], sandbox))
+    blocks: list[Block] = [section(text)]
+    again = _start_again(request)
+    if again is not None:
+        blocks.append(again)
+    return text, to_dicts(with_sandbox_note(blocks, sandbox))
+
+
+def _start_again(request: Request) -> ActionsBlock | None:
+    """After a number order's reservation lapsed unapproved: a fresh form for the same order (what it was
+    is kept in the payload under `again`, see `OrderAgain`)."""
+    if request.kind is not RequestKind.NUMBER_ORDER or request.state is not RequestState.EXPIRED:
+        return None
+    try:
+        again = OrderAgain.model_validate(request.payload.get("again"))
+    except ValidationError:
+        return None
+    button = ButtonElement(
+        text="Start again", action_id=ids.ORDER_AGAIN, value=again.encode(), style="primary"
+    )
+    return ActionsBlock(block_id=f"again:{request.id}", elements=[button])
 
 
 def _detail(request: Request) -> str:

@@ -17,6 +17,8 @@ REJECT: Final = "approval.reject"
 CANCEL: Final = "approval.cancel"
 MORE_ACTIVE: Final = "active.more"  # next page of `list`
 E911_EDIT: Final = "e911.edit"
+ORDER_FIX: Final = "orders.fix"  # "Fix and resubmit" under a blocked order's report
+ORDER_AGAIN: Final = "orders.again"  # "Start again" / "Start a new order" after an expiry or a rejection
 
 # Modals (callback_id)
 SEARCH_MODAL: Final = "search.modal"

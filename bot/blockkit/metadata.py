@@ -40,3 +40,22 @@ class RequestRef(SlackMeta):
     """Which approval request a button or modal is about."""
 
     request_id: str
+
+
+class OrderRef(SlackMeta):
+    """Which number order (Sinch's `idNumberOrder`) a button is about."""
+
+    order_id: str
+
+
+class OrderAgain(SlackMeta):
+    """What a new order form needs to order the same again: one number, or `quantity` numbers of a region
+    and type (with the pattern and capabilities asked for, when known)."""
+
+    region: str
+    type: str
+    phone_number: str | None = None
+    quantity: int = 1
+    pattern: str | None = None
+    search_pattern: str | None = None
+    capabilities: tuple[str, ...] = ()

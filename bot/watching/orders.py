@@ -20,8 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from bot.blockkit import ids
 from bot.blockkit.blocks import MESSAGE_BLOCKS, SECTION_TEXT, chunks, section, to_dicts, with_sandbox_note
 from bot.blockkit.dates import slack_date
+from bot.blockkit.metadata import OrderAgain, OrderRef
 from bot.blockkit.text import escape
 from bot.errors import UserFacingError
 from bot.services import Services
@@ -92,7 +96,8 @@ def remember(
 
 
 def follow(services: Services, order: NumberOrder, *, request_id: str) -> None:
-    """The order was submitted (the request's outcome says so): report every change from here on."""
+    """The order was submitted (the request's outcome says so): report every change from here on, in
+    `request_id`'s thread (a fixed order resubmitted by a new request moves to the new one's thread)."""
     now = services.clock()
     with services.store.transaction():
         remember(services, order, request_id=request_id)
@@ -101,6 +106,7 @@ def follow(services: Services, order: NumberOrder, *, request_id: str) -> None:
             order.id_number_order,
             state=NumberOrderState.IN_REVIEW.value,
             next_check_at=now + FIRST_CHECK,
+            request_id=request_id,
         )
 
 
@@ -275,13 +281,19 @@ def order_report(
             lines.append(provisioning_note(pending))
         lines += _wrote(quoted)
     elif state is NumberOrderState.REJECTED:
-        lines = [f":no_entry_sign: Sinch rejected the {name}; its numbers went back to Sinch."]
+        lines = [
+            f":no_entry_sign: Sinch rejected the {name}; its numbers went back to Sinch. A rejection is "
+            "final: this order cannot be fixed, but a new one can be started."
+        ]
         lines += _reason(quoted)
     elif state is NumberOrderState.BLOCKED:
         until = (
             f" (the numbers stay reserved until {slack_date(order.expire_time)})" if order.expire_time else ""
         )
-        lines = [f":warning: Sinch blocked the {name} until its registration is fixed{until}."]
+        lines = [
+            f":warning: Sinch blocked the {name} until its registration is fixed{until}. The requester can "
+            "fix it and resubmit it; a second person approves the resubmission."
+        ]
         lines += _reason(quoted)
     elif state is NumberOrderState.EXPIRED:
         lines = [
@@ -297,9 +309,40 @@ def order_report(
         summary = f":white_check_mark: The {name} completed: {', '.join(numbers)} active{suffix}."
     else:
         summary = f"{lines[0]}{suffix}"
-    texts = chunks(lines, SECTION_TEXT)[: MESSAGE_BLOCKS - 1]
-    blocks = to_dicts(with_sandbox_note([section(text) for text in texts], sandbox))
+    actions = _next_step(order)
+    room = MESSAGE_BLOCKS - 1 - (1 if actions else 0)
+    shown: list[Block] = [section(text) for text in chunks(lines, SECTION_TEXT)[:room]]
+    blocks = to_dicts(with_sandbox_note(shown + ([actions] if actions else []), sandbox))
     return Report("\n".join(lines), blocks, summary)
+
+
+def order_again(order: NumberOrder) -> OrderAgain | None:
+    """The same order again: its one number, or as many numbers of its region and type."""
+    if not order.region_code or order.number_type is None:
+        return None
+    numbers = order.phone_numbers
+    return OrderAgain(
+        region=order.region_code,
+        type=order.number_type.value,
+        phone_number=numbers[0] if len(numbers) == 1 else None,
+        quantity=max(len(numbers), 1),
+    )
+
+
+def _next_step(order: NumberOrder) -> ActionsBlock | None:
+    """A blocked order can be fixed; a rejected one only replaced by a new order."""
+    if order.state is NumberOrderState.BLOCKED:
+        button = ButtonElement(
+            text="Fix and resubmit",
+            action_id=ids.ORDER_FIX,
+            value=OrderRef(order_id=order.id_number_order).encode(),
+            style="primary",
+        )
+    elif order.state is NumberOrderState.REJECTED and (again := order_again(order)) is not None:
+        button = ButtonElement(text="Start a new order", action_id=ids.ORDER_AGAIN, value=again.encode())
+    else:
+        return None
+    return ActionsBlock(block_id=f"order-next:{order.id_number_order}", elements=[button])
 
 
 def _quote(message: str) -> str:

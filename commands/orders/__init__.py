@@ -19,3 +19,5 @@ def register(app: App, router: CommandRouter) -> None:
         router.add(subcommand)
     app.action(ids.REQUEST_NUMBER)(answering(listeners.request_number))
     app.view(ids.ORDER_MODAL)(answering(listeners.order_submitted))
+    app.action(ids.ORDER_FIX)(answering(listeners.fix_order))
+    app.action(ids.ORDER_AGAIN)(answering(listeners.start_again))

@@ -16,6 +16,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot import approvals
+from bot.blockkit.metadata import OrderAgain, OrderRef
 from bot.errors import UserFacingError, describe
 from bot.services import Services
 from bot.sinch import (
@@ -25,6 +26,7 @@ from bot.sinch import (
     NotFound,
     NumberOrder,
     NumberOrderOption,
+    NumberOrderState,
     NumberRequirements,
     QuantityOrderOption,
     RequiredAttachment,
@@ -32,7 +34,9 @@ from bot.sinch import (
 )
 from bot.watching import orders
 from bot.watching.callbacks import callback_url
+from commands.orders import execute
 from commands.orders.order_form import (
+    FIX_TITLE,
     TITLE,
     OrderMeta,
     checking_view,
@@ -41,6 +45,7 @@ from commands.orders.order_form import (
     order_summary,
     problems_view,
 )
+from commands.orders.prefill import fix_view
 from commands.orders.registration import chosen_files, read_registration, violation_errors
 from commands.orders.requirements_form import field_label
 from commands.orders.slots import all_slots, attachment_blocks
@@ -56,7 +61,8 @@ from commands.shared.router import Invocation, Subcommand
 from commands.shared.search_criteria import ORDER_USAGE, parse_quantity_order
 from commands.shared.slack_files import DOCUMENTS, FetchedFile, SlackFileError, fetch_slack_file
 from storage import orders as stored_orders
-from storage.request_types import RequestKind
+from storage import requests
+from storage.request_types import RequestKind, RequestState
 from storage.requests import Request, RequestDraft
 
 # Slack drops a view_submission ack after 3 s; waiting this long for Sinch leaves room for the ack itself.
@@ -91,11 +97,7 @@ def order_command(invocation: Invocation, services: Services) -> None:
         phone_number = phone_argument(words, ORDER_USAGE)
 
         def build() -> JsonView:
-            try:
-                offer = NumberOffer.from_available(services.sinch.check(phone_number))
-            except NotFound:
-                raise UserFacingError(unavailable_text(phone_number)) from None
-            return _form(services, OrderMeta.for_offer(invocation.channel_id, offer))
+            return _number_form(services, invocation.channel_id, phone_number)
 
     else:
         criteria, quantity = parse_quantity_order(words, services.sinch.regions())
@@ -105,6 +107,38 @@ def order_command(invocation: Invocation, services: Services) -> None:
             return _form(services, meta)
 
     open_and_fill(invocation.client, invocation.trigger_id, TITLE, build, sandbox=services.sandbox)
+
+
+def start_again(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """ "Start again" (a request that expired with its reservation) or "Start a new order" (Sinch rejected
+    the order): the order form of `/numbers order` for the same number, or as many numbers alike."""
+    again = OrderAgain.decode(body["actions"][0].get("value"))
+    ack()
+    origin = body.get("channel", {}).get("id") or body["user"]["id"]
+
+    def build() -> JsonView:
+        if again.phone_number is not None:
+            return _number_form(services, origin, again.phone_number)
+        return _form(services, OrderMeta.for_again(origin, again))
+
+    open_and_fill(client, body["trigger_id"], TITLE, build, sandbox=services.sandbox)
+
+
+def fix_order(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """ "Fix and resubmit" under a blocked order's report: the order form, filled in from the registration
+    Sinch holds now. Only the requester may open it: it shows their registration in full, which the card
+    masks, and what it submits goes to a second person for approval again like any order."""
+    ref = OrderRef.decode(body["actions"][0].get("value"))
+    ack()
+    origin = body.get("channel", {}).get("id") or body["user"]["id"]
+    user = body["user"]["id"]
+    open_and_fill(
+        client,
+        body["trigger_id"],
+        FIX_TITLE,
+        lambda: _fix_form(services, ref.order_id, user, origin),
+        sandbox=services.sandbox,
+    )
 
 
 def order_submitted(
@@ -135,7 +169,9 @@ def make_request(
     requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
     labels = _labels(requirements, meta)
     settings = number_forms.read_settings(values)
-    registration, problems = read_registration(requirements, meta.form_numbers(), values)
+    registration, problems = read_registration(
+        requirements, meta.form_numbers(), values, documents_required=meta.fix_order is None
+    )
     problems.update(
         number_forms.problems(
             settings, phone_number=None, capabilities=None, campaign_allowed=meta.region == "US"
@@ -143,7 +179,11 @@ def make_request(
     )
     if problems:
         return Verdict(problems=problems, labels=labels)
-    order = _reserved(services, meta, settings, view["id"])
+    order = (
+        _fixable(services, meta.fix_order)
+        if meta.fix_order is not None
+        else _reserved(services, meta, settings, view["id"])
+    )
     if registration:
         try:
             services.sinch.update_number_order_registration(order.id_number_order, registration)
@@ -164,7 +204,7 @@ def make_request(
         kind=RequestKind.NUMBER_ORDER,
         requester=user,
         subject=", ".join(order.phone_numbers) or meta.describe(),
-        payload={"order_id": order.id_number_order},
+        payload=_payload(services, meta, order),
         summary=summary.to_json(),
         ttl=services.settings.approval_ttl,
         setup_cost=setup,
@@ -179,9 +219,87 @@ def make_request(
     return Verdict(request=request)
 
 
+def _payload(services: Services, meta: OrderMeta, order: NumberOrder) -> dict[str, Any]:
+    """The order to submit, what ordering it again takes, and for a fix how many review messages Sinch had
+    written (a resubmit whose answer is lost is known to have happened by a review after it, see
+    `execute.reconcile_order`)."""
+    payload: dict[str, Any] = {
+        "order_id": order.id_number_order,
+        "again": meta.again().model_dump(exclude_none=True),
+    }
+    if meta.fix_order is not None:
+        logs = services.sinch.get_number_order_registration(order.id_number_order).logs
+        payload[execute.REVIEWS_BEFORE_FIX] = len(logs)
+    return payload
+
+
+def _number_form(services: Services, origin: str, phone_number: str) -> JsonView:
+    """The form to order `phone_number`, if Sinch still offers it."""
+    try:
+        offer = NumberOffer.from_available(services.sinch.check(phone_number))
+    except NotFound:
+        raise UserFacingError(unavailable_text(phone_number)) from None
+    return _form(services, OrderMeta.for_offer(origin, offer))
+
+
+def _fix_form(services: Services, order_id: str, user: str, origin: str) -> JsonView:
+    tracked = stored_orders.get_order(services.store, order_id)
+    request = (
+        requests.get_request(services.store, tracked.request_id) if tracked and tracked.request_id else None
+    )
+    if request is None:
+        raise UserFacingError(f"numbot has no request for number order {order_id}; nothing to fix.")
+    if request.requester != user:
+        raise UserFacingError(
+            f"Only <@{request.requester}>, who asked for this order, can fix it: the form shows their "
+            "registration in full."
+        )
+    order = _fixable(services, order_id)
+    registration = services.sinch.get_number_order_registration(order_id)
+    meta = OrderMeta.for_fix(origin, order)
+    requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
+    view = _one_view(services, meta, requirements, title=FIX_TITLE)
+    return fix_view(view, requirements, meta.form_numbers(), registration.request_details)
+
+
+# A request in one of these states may still submit its order.
+_UNDECIDED = frozenset({RequestState.PENDING, RequestState.APPROVED, RequestState.EXECUTING})
+
+
+def _fixable(services: Services, order_id: str) -> NumberOrder:
+    """The order, read fresh from Sinch, if its review blocked it and no fix of it awaits a decision."""
+    order = services.sinch.get_number_order(order_id)
+    if order.state is NumberOrderState.REJECTED:
+        raise UserFacingError(
+            f"Sinch rejected number order {order_id}: a rejection is final and the order cannot be fixed. "
+            "Start a new order (`/numbers order`)."
+        )
+    if order.state is not NumberOrderState.BLOCKED:
+        raise UserFacingError(
+            f"Number order {order_id} is {order.state.value}, not blocked: only an order Sinch's review "
+            "blocked can be fixed."
+        )
+    undecided = requests.find_requests(
+        services.store, states=_UNDECIDED, subject=", ".join(order.phone_numbers)
+    )
+    waiting = next((r for r in undecided if r.payload.get("order_id") == order_id), None)
+    if waiting is not None:
+        raise UserFacingError(
+            f"A fix of number order {order_id} already waits for approval ({waiting.id}): approve, reject or "
+            "cancel that request first."
+        )
+    return order
+
+
 def _form(services: Services, meta: OrderMeta) -> JsonView:
     requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
-    views = form_views(meta, requirements, sandbox=services.sandbox)
+    return _one_view(services, meta, requirements, title=TITLE)
+
+
+def _one_view(
+    services: Services, meta: OrderMeta, requirements: NumberRequirements, *, title: str
+) -> JsonView:
+    views = form_views(meta, requirements, sandbox=services.sandbox, title=title)
     if len(views) > 1:
         raise UserFacingError(
             f"Sinch asks for more registration details for {meta.region} {meta.type} numbers than one Slack "

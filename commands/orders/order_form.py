@@ -14,7 +14,7 @@ from typing import Any
 from bot.approvals import CardSummary
 from bot.blockkit import ids
 from bot.blockkit.blocks import section
-from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
+from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, OrderAgain, SlackMeta
 from bot.blockkit.text import escape
 from bot.sinch import Capability, NumberOrder, NumberPattern, NumberRequirements, NumberType, SearchPattern
 from commands.orders.kyc_summary import registration_summary
@@ -25,12 +25,14 @@ from commands.shared.number_offer import NumberOffer
 from commands.shared.search_criteria import Criteria
 
 TITLE = "Order numbers"
+FIX_TITLE = "Fix the order"
 SUBMIT = "Request"
 
 
 class OrderMeta(SlackMeta):
     """One number (`offer`), or `quantity` numbers matching the criteria; `origin_channel` is where the
-    requester hears back."""
+    requester hears back. `fix_order` is set when the form fixes that blocked order's registration
+    (`fix_numbers` are its numbers) instead of making a new order."""
 
     origin_channel: str
     region: str
@@ -40,6 +42,8 @@ class OrderMeta(SlackMeta):
     pattern: str | None = None
     search_pattern: str | None = None
     capabilities: tuple[str, ...] = ()
+    fix_order: str | None = None
+    fix_numbers: tuple[str, ...] = ()
 
     @classmethod
     def for_offer(cls, origin_channel: str, offer: NumberOffer) -> OrderMeta:
@@ -58,6 +62,45 @@ class OrderMeta(SlackMeta):
             pattern=pattern.pattern if pattern else None,
             search_pattern=pattern.search_pattern.value if pattern else None,
             capabilities=tuple(capability.value for capability in criteria.capabilities),
+        )
+
+    @classmethod
+    def for_fix(cls, origin_channel: str, order: NumberOrder) -> OrderMeta:
+        numbers = tuple(order.phone_numbers)
+        return cls(
+            origin_channel=origin_channel,
+            region=order.region_code or "",
+            type=order.number_type.value if order.number_type else "",
+            quantity=len(numbers),
+            fix_order=order.id_number_order,
+            fix_numbers=numbers,
+        )
+
+    @classmethod
+    def for_again(cls, origin_channel: str, again: OrderAgain) -> OrderMeta:
+        """A new order of `quantity` numbers as before (one number again is `for_offer`, once it is checked
+        to be still available)."""
+        return cls(
+            origin_channel=origin_channel,
+            region=again.region,
+            type=again.type,
+            quantity=again.quantity,
+            pattern=again.pattern,
+            search_pattern=again.search_pattern,
+            capabilities=again.capabilities,
+        )
+
+    def again(self) -> OrderAgain:
+        """What ordering the same again takes, for the "Start again" button after an expiry."""
+        numbers = self.form_numbers() if self.offer is not None or self.fix_order else []
+        return OrderAgain(
+            region=self.region,
+            type=self.type,
+            phone_number=numbers[0] if len(numbers) == 1 else None,
+            quantity=self.quantity,
+            pattern=self.pattern,
+            search_pattern=self.search_pattern,
+            capabilities=self.capabilities,
         )
 
     @property
@@ -79,17 +122,23 @@ class OrderMeta(SlackMeta):
     def form_numbers(self) -> list[str]:
         """What the form calls each number: the number itself, or its place in a quantity order (Sinch
         picks the numbers when the order is made)."""
+        if self.fix_order is not None:
+            return list(self.fix_numbers)
         if self.offer is not None:
             return [self.offer.phone_number]
         return [f"number {index}" for index in range(1, self.quantity + 1)]
 
     def describe(self) -> str:
+        if self.fix_order is not None:
+            return f"the fixed registration of number order {self.fix_order}"
         if self.offer is not None:
             return f"{self.offer.phone_number} ({self.offer.kind})"
         return f"{self.quantity} of the {self.criteria().describe()}"
 
 
-def form_views(meta: OrderMeta, requirements: NumberRequirements, *, sandbox: bool) -> list[JsonView]:
+def form_views(
+    meta: OrderMeta, requirements: NumberRequirements, *, sandbox: bool, title: str = TITLE
+) -> list[JsonView]:
     """The order form: the number(s), then SMS/voice, the documents and the KYC fields Sinch asks for."""
     intro = [section(_intro(meta))]
     pages = order_pages(
@@ -97,7 +146,7 @@ def form_views(meta: OrderMeta, requirements: NumberRequirements, *, sandbox: bo
     )
     return order_views(
         pages,
-        title=TITLE,
+        title=title,
         callback_id=ids.ORDER_MODAL,
         submit=SUBMIT,
         sandbox=sandbox,
@@ -106,6 +155,13 @@ def form_views(meta: OrderMeta, requirements: NumberRequirements, *, sandbox: bo
 
 
 def _intro(meta: OrderMeta) -> str:
+    if meta.fix_order is not None:
+        numbers = ", ".join(meta.fix_numbers) or "no numbers"
+        return (
+            f"*Fix number order {escape(meta.fix_order)}* ({escape(numbers)}), blocked by Sinch's review.\n"
+            "Correct the registration below; attach a document again only if Sinch's review asked for it. "
+            "Nothing is resubmitted until a second person approves."
+        )
     if meta.offer is not None:
         offer = meta.offer
         return (
@@ -160,14 +216,21 @@ def order_summary(
         # Card values are escaped, so a Slack date token would show as text: UTC it is.
         fields.append(("Reservation ends", order.expire_time.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")))
     kind = f"{order.region_code or meta.region} {order.number_type.value if order.number_type else meta.type}"
-    return CardSummary(
-        title=f"Order {len(numbers)} {kind} number{'s' if len(numbers) != 1 else ''}",
-        fields=fields,
-        warnings=[
+    plural = "s" if len(numbers) != 1 else ""
+    if meta.fix_order is not None:
+        title = f"Resubmit the order of {len(numbers)} {kind} number{plural}"
+        warning = (
+            f"Sinch's review blocked number order {order.id_number_order}; its registration is fixed as "
+            "shown: approving submits it to Sinch's review again; rejecting leaves it blocked until it "
+            "lapses."
+        )
+    else:
+        title = f"Order {len(numbers)} {kind} number{plural}"
+        warning = (
             f"Number order {order.id_number_order} is reserved, not submitted: approving submits it to "
             "Sinch's review; rejecting leaves it to lapse."
-        ],
-    )
+        )
+    return CardSummary(title=title, fields=fields, warnings=[warning])
 
 
 def order_costs(order: NumberOrder) -> tuple[Decimal | None, Decimal | None, str | None]:

@@ -63,10 +63,15 @@ def needs_registration(requirements: NumberRequirements) -> bool:
 
 
 def read_registration(
-    requirements: NumberRequirements, phone_numbers: Sequence[str], values: StateValues
+    requirements: NumberRequirements,
+    phone_numbers: Sequence[str],
+    values: StateValues,
+    *,
+    documents_required: bool = True,
 ) -> tuple[dict[str, Any], Problems]:
     """`(request_details, {block_id: message})`: the details are only fit to send when there are no
-    problems. Documents are checked too (a mandatory one must be attached)."""
+    problems. Documents are checked too (a mandatory one must be attached, unless `documents_required` is
+    False: a fix, where Sinch keeps the documents uploaded before)."""
     problems: Problems = {}
     answers: dict[str, Any] = {}
     for slot in all_slots(requirements, phone_numbers):
@@ -76,7 +81,7 @@ def read_registration(
         elif read.present:
             answers[slot.block_id] = read.value
     for block_id, document in attachment_blocks(requirements):
-        if document.mandatory and not attached(values, block_id):
+        if documents_required and document.mandatory and not attached(values, block_id):
             problems[block_id] = f"Attach the {document.title or 'document'}: Sinch requires it."
     return _assemble(requirements, phone_numbers, answers), problems
 

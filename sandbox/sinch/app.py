@@ -6,7 +6,7 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -128,7 +128,8 @@ class SandboxApp:
             )
         )
         response = self._respond(request)
-        return response(environ, start_response)
+        answer = response(environ, start_response)
+        return _cut_short(answer) if isinstance(response, _LostAnswer) else answer
 
     def _respond(self, request: Request) -> Response:
         style = _style_for_path(request.path)
@@ -177,7 +178,21 @@ class SandboxApp:
             arguments.get("attachment_id", ""),
             upload,
         )
-        return _json_response(route.handler(self._backend, call))
+        response = _json_response(route.handler(self._backend, call))
+        if self._faults.take_lost_answer():
+            return _LostAnswer(response.get_data(), response.status_code, mimetype="application/json")
+        return response
+
+
+class _LostAnswer(Response):
+    """An answer whose connection breaks after its first byte (see `FaultConfig.lose_next_answers`)."""
+
+
+def _cut_short(answer: Iterable[bytes]) -> Iterator[bytes]:
+    body = b"".join(answer)
+    yield body[:1]
+    # The server closes a connection whose app fails mid-body: the client sees the answer cut short.
+    raise ConnectionAbortedError("sandbox fault: the answer was lost")
 
 
 def _style_for_path(path: str) -> ErrorStyle:

@@ -22,6 +22,7 @@ class FaultConfig:
     include_token_endpoint: bool = False
     seed: int = 0
     _queued: deque[ApiError] = field(default_factory=deque, init=False, repr=False)
+    _answers_to_lose: int = field(default=0, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _rng: random.Random = field(init=False, repr=False)
 
@@ -35,9 +36,24 @@ class FaultConfig:
         with self._lock:
             self._queued.extend(ApiError(status, "Injected fault", headers=headers) for _ in range(count))
 
+    def lose_next_answers(self, count: int) -> None:
+        """Carry out the next `count` API requests, then break each connection before its answer is
+        whole: the client cannot tell whether its request was done (a timeout or a dropped link)."""
+        with self._lock:
+            self._answers_to_lose += count
+
+    def take_lost_answer(self) -> bool:
+        """Whether the answer of the request just carried out is to be lost."""
+        with self._lock:
+            if self._answers_to_lose <= 0:
+                return False
+            self._answers_to_lose -= 1
+            return True
+
     def reset(self) -> None:
         with self._lock:
             self._queued.clear()
+            self._answers_to_lose = 0
         self.latency_seconds = self.rate_limit_rate = self.error_5xx_rate = 0.0
 
     def next_fault(self, token_endpoint: bool) -> ApiError | None:

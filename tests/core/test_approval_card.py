@@ -104,3 +104,20 @@ def test_an_expired_number_order_says_its_reservation_lapsed_and_a_rent_does_not
     _, rent_card = render_card(rent, now=NOW, sandbox=False)
     assert "reservation" not in json.dumps(rent_card)
     assert "reservation" not in render_outcome_reply(rent, None, sandbox=False)[0]
+
+
+def test_only_an_expired_number_order_offers_to_start_again_with_what_it_ordered() -> None:
+    again = {"region": "GB", "type": "MOBILE", "phone_number": "+447700900123"}
+    order = _request(kind=RequestKind.NUMBER_ORDER, state=RequestState.EXPIRED, payload={"again": again})
+
+    _, blocks = render_outcome_reply(order, None, sandbox=False)
+
+    [button] = [element for block in blocks if block["type"] == "actions" for element in block["elements"]]
+    assert button["action_id"] == ids.ORDER_AGAIN and json.loads(button["value"]) == {
+        **again,
+        "quantity": 1,
+        "capabilities": [],
+    }
+    for other in (replace(order, state=RequestState.REJECTED), replace(order, kind=RequestKind.RENT)):
+        _, other_blocks = render_outcome_reply(other, None, sandbox=False)
+        assert all(block["type"] != "actions" for block in other_blocks)

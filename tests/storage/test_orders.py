@@ -26,26 +26,32 @@ def _remember(store: Store, *, request_id: str | None = None) -> None:
 
 
 def test_an_order_is_checked_only_once_followed(store: Store) -> None:
+    first = _request(store, "U_ANN")
     _remember(store)
     assert orders.due(store, T0 + timedelta(days=1)) == []
 
-    assert orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0 + timedelta(seconds=10))
-    assert not orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0)  # followed already
+    assert orders.follow(
+        store, ORDER, state="IN_REVIEW", next_check_at=T0 + timedelta(seconds=10), request_id=first
+    )
+    # followed already
+    assert not orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0, request_id=first)
     [due] = orders.due(store, T0 + timedelta(seconds=10))
     assert (due.state, due.numbers) == ("IN_REVIEW", ("+12025550143",))
 
 
 def test_remembering_an_order_again_forgets_nothing_told(store: Store) -> None:
+    first = _request(store, "U_ANN")
     _remember(store)
-    orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0)
+    orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0, request_id=first)
     _remember(store, request_id=None)
     found = orders.get_order(store, ORDER)
-    assert found is not None and found.state == "IN_REVIEW" and found.request_id is None
+    assert found is not None and found.state == "IN_REVIEW" and found.request_id == first
 
 
 def test_of_racing_checkers_that_saw_the_same_state_one_records_the_change(store: Store) -> None:
+    first = _request(store, "U_ANN")
     _remember(store)
-    orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0)
+    orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0, request_id=first)
     seen = orders.get_order(store, ORDER)
     assert seen is not None
 
@@ -65,6 +71,37 @@ def test_of_racing_checkers_that_saw_the_same_state_one_records_the_change(store
     settled = orders.get_order(store, ORDER)
     assert (
         settled is not None and settled.settled_at == T0 and orders.due(store, T0 + timedelta(days=1)) == []
+    )
+
+
+def test_a_blocked_order_submitted_again_is_followed_for_the_new_request(store: Store) -> None:
+    first = _request(store, "U_ANN")
+    second = _request(store, "U_ANN")
+    _remember(store, request_id=first)
+    orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0, request_id=first)
+    seen = orders.get_order(store, ORDER)
+    assert seen is not None
+    orders.advance(
+        store,
+        seen,
+        state=orders.BLOCKED,
+        logs_told=1,
+        numbers=seen.numbers,
+        now=T0,
+        next_check_at=T0,
+        settled=False,
+    )
+
+    assert not orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0, request_id=first)
+    assert orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0, request_id=second)
+    assert not orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0, request_id=second)
+    again = orders.get_order(store, ORDER)
+    assert again is not None
+    assert (again.state, again.request_id, again.logs_told, again.settled_at) == (
+        "IN_REVIEW",
+        second,
+        1,
+        None,
     )
 
 
@@ -103,8 +140,9 @@ def test_open_orders_leave_out_settled_lapsed_and_never_submitted_ones(store: St
     )
     _made(store, "waiting", minutes=1, request_id=_request(store, "U_ANN"))
     _made(store, "cancelled", minutes=2, request_id=cancelled)
-    _made(store, "reviewed", minutes=3, request_id=_request(store, "U_BOB"))
-    orders.follow(store, "reviewed", state="IN_REVIEW", next_check_at=T0)
+    bobs = _request(store, "U_BOB")
+    _made(store, "reviewed", minutes=3, request_id=bobs)
+    orders.follow(store, "reviewed", state="IN_REVIEW", next_check_at=T0, request_id=bobs)
     _made(store, "settled", minutes=4, request_id=None, state="COMPLETED")
     done = orders.get_order(store, "settled")
     assert done is not None
@@ -124,8 +162,9 @@ def test_open_orders_leave_out_settled_lapsed_and_never_submitted_ones(store: St
 
 
 def test_the_latest_review_message_is_kept_until_a_newer_one_is_read(store: Store) -> None:
+    first = _request(store, "U_ANN")
     _remember(store)
-    orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0)
+    orders.follow(store, ORDER, state="IN_REVIEW", next_check_at=T0, request_id=first)
     for state, last_log in (("BLOCKED", "Please add a contact number"), ("IN_REVIEW", None)):
         seen = orders.get_order(store, ORDER)
         assert seen is not None

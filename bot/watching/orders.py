@@ -51,6 +51,14 @@ POLL_BATCH = 200
 # Time enough for an approver to read the card and decide; a reservation shorter than four times this (the
 # spec allows 30 minutes) is reminded a quarter before its end, so the reminder never comes at creation.
 REMINDER_LEAD = timedelta(minutes=30)
+_SUMMARIZED = frozenset(
+    {
+        NumberOrderState.COMPLETED,
+        NumberOrderState.REJECTED,
+        NumberOrderState.BLOCKED,
+        NumberOrderState.EXPIRED,
+    }
+)
 # What a settled row records when Sinch no longer knows the order.
 GONE = "GONE"
 
@@ -230,8 +238,9 @@ def _tell_change(services: Services, change: _Change) -> None:
         return
     for number in change.actives:
         watch_if_pending(services, number, request_id=change.seen.request_id)
-    completed = change.order.state is NumberOrderState.COMPLETED
-    tell(services, change.seen.request_id, change.message, digest_key=DIGEST_KEY, summarize=completed)
+    # How an order ended, or that it needs the team (BLOCKED), is news for the notifications channel too.
+    outcome = change.order.state in _SUMMARIZED
+    tell(services, change.seen.request_id, change.message, digest_key=DIGEST_KEY, summarize=outcome)
 
 
 def _tell_gone(services: Services, tracked: TrackedOrder) -> None:

@@ -144,6 +144,8 @@ def test_a_rejected_order_quotes_the_review_teams_reason(tmp_path: Path) -> None
         told = thread_reply(world, request, "Sinch rejected")
         assert f">{REJECTED_MESSAGE}" in told.text
         assert not replies(world, request, COMPLETE)
+        # The team hears how it ended, not only the requester.
+        assert request.id in channel_message(world, ALERTS.id, "rejected").text
 
 
 def test_a_blocked_order_quotes_what_sinch_asks_for(tmp_path: Path) -> None:
@@ -154,6 +156,7 @@ def test_a_blocked_order_quotes_what_sinch_asks_for(tmp_path: Path) -> None:
         told = thread_reply(world, request, "Sinch blocked")
         assert f">{BLOCKED_MESSAGE}" in told.text
         assert "stay reserved until" in told.text
+        assert request.id in channel_message(world, ALERTS.id, "blocked").text
 
 
 def test_a_blocked_order_left_until_its_reservation_ends_is_told_expired(tmp_path: Path) -> None:

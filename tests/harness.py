@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import MappingProxyType
+from typing import Any
 
 from bot.approvals import Executor, Reconcile, SettledByHand
 from bot.services import Services
+from commands.shared.view_state import INPUT_ACTION
 from sandbox.slack import Message, View
 from sandbox.slack.driver import SlackUserDriver
 from sandbox.world import (
@@ -61,6 +63,7 @@ __all__ = [
     "World",
     "answer_to",
     "bot_settings",
+    "documents_modal",
     "ephemeral_containing",
     "local_slack",
     "open_modal",
@@ -141,3 +144,21 @@ def reconciler(services: Services, kind: RequestKind) -> Reconcile:
     reconcile = services.after_approval[kind].reconcile
     assert not isinstance(reconcile, SettledByHand), f"{kind} is settled by hand: {reconcile.why}"
     return reconcile
+
+
+def documents_modal(*, callback_id: str = "documents", **file_input: Any) -> dict[str, Any]:
+    """A modal with one "Proof of address" file input (`file_input`: its max_files, filetypes...)."""
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": {"type": "plain_text", "text": "Documents"},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "proof",
+                "label": {"type": "plain_text", "text": "Proof of address"},
+                "element": {"type": "file_input", "action_id": INPUT_ACTION, **file_input},
+            }
+        ],
+    }

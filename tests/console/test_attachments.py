@@ -11,31 +11,14 @@ import pytest
 from slack_bolt import Ack
 
 from commands.shared.slack_files import fetch_slack_file
-from commands.shared.view_state import INPUT_ACTION, attached
+from commands.shared.view_state import attached
 from sandbox.console.commands import ConsoleError
 from sandbox.console.workspace import REQUESTER
 from tests.console.conftest import ConsoleUnderTest
+from tests.harness import documents_modal
 
 SCAN = b"%PDF-1.7\n" + bytes(range(256)) * 100
-DOCUMENTS = {
-    "type": "modal",
-    "callback_id": "test.documents",
-    "title": {"type": "plain_text", "text": "Documents"},
-    "submit": {"type": "plain_text", "text": "Send"},
-    "blocks": [
-        {
-            "type": "input",
-            "block_id": "proof",
-            "label": {"type": "plain_text", "text": "Proof of address"},
-            "element": {
-                "type": "file_input",
-                "action_id": INPUT_ACTION,
-                "filetypes": ["pdf"],
-                "max_files": 1,
-            },
-        }
-    ],
-}
+DOCUMENTS = documents_modal(callback_id="test.documents", filetypes=["pdf"], max_files=1)
 
 
 @pytest.fixture

@@ -21,9 +21,10 @@ from commands.shared.slack_files import (
     fetch_slack_file,
     token_may_go_to,
 )
-from commands.shared.view_state import INPUT_ACTION, attached
+from commands.shared.view_state import attached
 from sandbox.slack import FileUpload, LocalSlack
 from serving import BackgroundServer
+from tests.harness import documents_modal
 from tests.sandbox_slack.conftest import OPS, REQUESTER, ManualClock, bolt_app, local_slack, serve_over_http
 
 if TYPE_CHECKING:
@@ -33,23 +34,6 @@ PDF = b"%PDF-1.7\n" + bytes(range(256)) * 64
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 
 Submitted = Mapping[str, Any]
-
-
-def documents_modal() -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": "documents",
-        "title": {"type": "plain_text", "text": "Documents"},
-        "submit": {"type": "plain_text", "text": "Send"},
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": "proof",
-                "label": {"type": "plain_text", "text": "Proof of address"},
-                "element": {"type": "file_input", "action_id": INPUT_ACTION, "max_files": 1},
-            }
-        ],
-    }
 
 
 @pytest.fixture
@@ -67,7 +51,7 @@ def submissions(slack: LocalSlack) -> Iterator[queue.Queue[list[Submitted]]]:
     @app.command("/numbers")
     def numbers(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         ack()
-        client.views_open(trigger_id=command["trigger_id"], view=documents_modal())
+        client.views_open(trigger_id=command["trigger_id"], view=documents_modal(max_files=1))
 
     @app.view("documents")
     def documents(ack: Ack, view: dict[str, Any]) -> None:

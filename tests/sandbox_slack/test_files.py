@@ -10,34 +10,27 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from commands.shared.view_state import INPUT_ACTION
 from sandbox.slack import FILE_MAX_BYTES, FileRefusedError, FileUpload, LocalSlack, View
+from tests.harness import documents_modal as one_document_modal
 from tests.sandbox_slack.conftest import OPS, REQUESTER, ManualClock, bolt_app, local_slack, serve_over_http
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40
 
 
 def documents_modal(**file_input: Any) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": "documents",
-        "title": {"type": "plain_text", "text": "Documents"},
-        "submit": {"type": "plain_text", "text": "Send"},
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": "proof",
-                "label": {"type": "plain_text", "text": "Proof of address"},
-                "element": {"type": "file_input", "action_id": "files", **file_input},
-            },
-            {
-                "type": "input",
-                "block_id": "extra",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "Anything else"},
-                "element": {"type": "file_input", "action_id": "files"},
-            },
-        ],
-    }
+    """The one-document modal, plus an optional second file input left empty."""
+    modal = one_document_modal(**file_input)
+    modal["blocks"].append(
+        {
+            "type": "input",
+            "block_id": "extra",
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Anything else"},
+            "element": {"type": "file_input", "action_id": "files"},
+        }
+    )
+    return modal
 
 
 @pytest.fixture
@@ -76,7 +69,7 @@ def test_a_submitted_file_reaches_the_app_as_slacks_file_object(
     assert ack.ok
     values = submitted[0]["state"]["values"]
     assert values["extra"] == {"files": {"type": "file_input", "files": []}}
-    state = values["proof"]["files"]
+    state = values["proof"][INPUT_ACTION]
     assert state["type"] == "file_input"
     [sent] = state["files"]
     assert (sent["name"], sent["mimetype"], sent["size"], sent["filetype"]) == (
@@ -96,7 +89,7 @@ def test_files_info_describes_the_file_and_knows_no_other(
     slack.user(REQUESTER).submit(
         open_documents(slack), {"proof": FileUpload("bill.pdf", PDF, "application/pdf")}
     )
-    [sent] = submitted[0]["state"]["values"]["proof"]["files"]["files"]
+    [sent] = submitted[0]["state"]["values"]["proof"][INPUT_ACTION]["files"]
 
     info = client.files_info(file=sent["id"])
     with pytest.raises(SlackApiError) as unknown:
@@ -113,7 +106,7 @@ def test_the_private_download_serves_the_exact_bytes_to_the_bot_token_only(
     slack.user(REQUESTER).submit(
         open_documents(slack), {"proof": FileUpload("bill.pdf", PDF, "application/pdf")}
     )
-    [sent] = submitted[0]["state"]["values"]["proof"]["files"]["files"]
+    [sent] = submitted[0]["state"]["values"]["proof"][INPUT_ACTION]["files"]
     url = sent["url_private_download"]
 
     with_token = httpx.get(url, headers={"Authorization": f"Bearer {slack.bot_token}"})
@@ -195,7 +188,7 @@ def test_without_files_read_the_file_cannot_be_described_or_downloaded(clock: Ma
             slack.user(REQUESTER).submit(open_documents(slack), {"proof": FileUpload("bill.pdf", PDF)})
         finally:
             server.stop()
-        [sent] = views[0]["state"]["values"]["proof"]["files"]["files"]
+        [sent] = views[0]["state"]["values"]["proof"][INPUT_ACTION]["files"]
         client = WebClient(token=slack.bot_token, base_url=slack.api_url)
 
         with pytest.raises(SlackApiError) as refused:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.blockkit import ids
-from bot.sinch import NumberType
+from bot.sinch import NumberOrderState, NumberType
 from commands.orders.order_form import OrderMeta
 from commands.orders.slots import FieldSlot, all_slots
 from sandbox.sinch import SandboxConfig
@@ -21,6 +21,8 @@ from sandbox.slack import View
 from sandbox.slack.files import FileUpload
 from sandbox.slack.models import Ack
 from storage import form_drafts, requests
+from tests.e2e.test_number_orders import order_world
+from tests.e2e.test_order_fix import BLOCKED, approved_and_reviewed, newest_request, reply
 from tests.harness import APPROVALS, OPS, World, running_world, shown
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -154,3 +156,31 @@ def test_a_form_closed_before_its_last_page_reserves_and_requests_nothing(world:
     assert world.slack.views(world.requester.user_id) == []
     assert created_orders(world) == 0
     assert requests.find_requests(world.services.store, requester=world.requester.user_id) == []
+
+
+def test_a_blocked_multi_page_order_is_fixed_page_by_page_from_what_sinch_holds(tmp_path: Path) -> None:
+    with order_world(tmp_path) as (world, clock):
+        filled = answers(world, 20)
+        world.requester.slash("/numbers", "order AU MOBILE --quantity 20", channel=OPS.id)
+        first = top(world, "1/2")
+        world.requester.submit(first, on_page(first, filled))
+        second = top(world, "2/2")
+        business = next(b["block_id"] for b in second.input_blocks() if b["label"]["text"] == "Business name")
+        world.requester.submit(second, on_page(second, filled, **{business: "BLOCK Widgets Pty Ltd"}))
+        blocked_request = newest_request(world, count=1)
+        approved_and_reviewed(world, clock, blocked_request, NumberOrderState.BLOCKED)
+
+        world.requester.click(reply(world, blocked_request, BLOCKED), ids.ORDER_FIX)
+        fix_first = top(world, "1/2")
+        assert "Fix number order" in shown(fix_first)
+        world.requester.submit(fix_first, {})  # every answer is filled in from Sinch's registration
+        fix_second = top(world, "2/2")
+        assert fix_second.input_block(business)["element"]["initial_value"] == "BLOCK Widgets Pty Ltd"
+        world.requester.submit(fix_second, {business: "Acme Widgets Pty Ltd"})
+
+        fixed = newest_request(world, count=2)
+        assert fixed.payload["order_id"] == blocked_request.payload["order_id"]
+        details = world.services.sinch.get_number_order_registration(str(fixed.payload["order_id"]))
+        data = details.request_details["data"]
+        assert [item["senderId"] for item in data[0]] == [sender_id(n) for n in range(20)]
+        assert data[1]["endBusinessName"] == "Acme Widgets Pty Ltd"

@@ -4,6 +4,8 @@ The form opens at once (a Loading view on the click's or command's own trigger) 
 has said what the region and type require. Its submit reserves the number(s) (`createNumberOrder`), puts
 the registration and uploads the documents; Sinch's complaints come back under the inputs they are about.
 Nothing goes to Sinch's review before a second person approves (`commands.orders.execute`).
+A form longer than one Slack view is sent page by page: each earlier page is checked and kept
+(`storage.form_drafts`), and only the last page reserves anything, with every page's answers.
 """
 
 from __future__ import annotations

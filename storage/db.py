@@ -311,6 +311,22 @@ def m008_number_order_forms(db: Database) -> None:
     db.execute("CREATE INDEX number_orders_form ON number_orders (form) WHERE form IS NOT NULL")
 
 
+@MIGRATIONS()
+def m009_form_drafts(db: Database) -> None:
+    # The answers on each page of a form longer than one Slack view, until its last page is sent: Slack keeps
+    # no view's state once the next one is shown, and the bot may restart between pages.
+    db.execute(
+        """CREATE TABLE form_drafts (
+               root_view_id TEXT NOT NULL,
+               page INTEGER NOT NULL,
+               values_json TEXT NOT NULL,
+               expires_at TEXT NOT NULL,
+               PRIMARY KEY (root_view_id, page)
+           )"""
+    )
+    db.execute("CREATE INDEX form_drafts_expires ON form_drafts (expires_at)")
+
+
 _INITIAL_SCHEMA = """
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -4,6 +4,8 @@ The form opens at once (a Loading view on the click's or command's own trigger) 
 has said what the region and type require. Its submit reserves the number(s) (`createNumberOrder`), puts
 the registration and uploads the documents; Sinch's complaints come back under the inputs they are about.
 Nothing goes to Sinch's review before a second person approves (`commands.orders.execute`).
+A form longer than one Slack view is sent page by page: each earlier page is checked and kept
+(`storage.form_drafts`), and only the last page reserves anything, with every page's answers.
 """
 
 from __future__ import annotations
@@ -39,14 +41,16 @@ from commands.orders.order_form import (
     FIX_TITLE,
     TITLE,
     OrderMeta,
+    block_pages,
     checking_view,
     form_views,
     order_costs,
     order_summary,
     problems_view,
+    shown_on_page,
 )
 from commands.orders.prefill import fix_view
-from commands.orders.registration import chosen_files, read_registration, violation_errors
+from commands.orders.registration import chosen_files, page_problems, read_registration, violation_errors
 from commands.orders.requirements_form import field_label
 from commands.orders.slots import all_slots, attachment_blocks
 from commands.rent import listeners as rent
@@ -60,13 +64,15 @@ from commands.shared.replies import error_view, sent_view
 from commands.shared.router import Invocation, Subcommand
 from commands.shared.search_criteria import ORDER_USAGE, parse_quantity_order
 from commands.shared.slack_files import DOCUMENTS, FetchedFile, SlackFileError, fetch_slack_file
+from storage import form_drafts, requests
 from storage import orders as stored_orders
-from storage import requests
 from storage.request_types import RequestKind, RequestState
 from storage.requests import Request, RequestDraft
 
 # Slack drops a view_submission ack after 3 s; waiting this long for Sinch leaves room for the ack itself.
 ACK_BUDGET_SECONDS = 2.0
+# Slack keeps at most this many modals stacked.
+MAX_STACK = 3
 
 
 @dataclass(frozen=True)
@@ -144,8 +150,12 @@ def fix_order(ack: Ack, body: dict[str, Any], client: WebClient, services: Servi
 def order_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Services
 ) -> None:
-    """Reserve, register and upload; answer in the ack when Sinch is quick, else through a checking view."""
+    """A page before the last: checked and kept, then the next page. The last page: reserve, register and
+    upload; answer in the ack when Sinch is quick, else through a checking view."""
     meta = OrderMeta.decode(view.get("private_metadata"))
+    if meta.page < meta.pages:
+        ack(**_next_page(services, meta, view))
+        return
     user = body["user"]["id"]
     pending = start_in_background(lambda: make_request(services, client, meta, view, user))
     finished, _ = wait([pending], timeout=ACK_BUDGET_SECONDS)
@@ -158,16 +168,37 @@ def order_submitted(
     if verdict.request is None:
         ack(response_action="errors", errors=verdict.problems)
         return
-    ack(response_action="update", view=sent_view(verdict.request, services))
+    sent = sent_view(verdict.request, services)
+    # Closing what a pushed page became must close the pages under it too, not show them again.
+    ack(response_action="update", view={**sent, "clear_on_close": True} if meta.pages > 1 else sent)
 
 
-def make_request(
-    services: Services, client: WebClient, meta: OrderMeta, view: dict[str, Any], user: str
-) -> Verdict:
-    """Check the form, then reserve the numbers, register them, upload the documents and ask for approval."""
+def _next_page(services: Services, meta: OrderMeta, view: dict[str, Any]) -> dict[str, Any]:
+    """The ack to a page before the last: its own problems, or the next page once its answers are kept.
+    Nothing is reserved before the last page, so a form closed half-way leaves nothing behind."""
     values = view["state"]["values"]
     requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
-    labels = _labels(requirements, meta)
+    _, _, problems = _check(requirements, meta, values)
+    mine = page_problems(problems, values)
+    if mine:
+        return {"response_action": "errors", "errors": mine}
+    now = services.clock()
+    expires_at = now + services.settings.approval_ttl
+    form_drafts.save_page(services.store, form_id(view), meta.page, values, expires_at=expires_at, now=now)
+    following = _page_view(services, meta, requirements, meta.page)
+    # Slack stacks at most 3 views: from the 4th page on, the next page takes the place of this one.
+    return {"response_action": "push" if meta.page < MAX_STACK else "update", "view": following}
+
+
+def form_id(view: dict[str, Any]) -> str:
+    """What names the whole form, the same on every page: its first view's id."""
+    return str(view.get("root_view_id") or view["id"])
+
+
+def _check(
+    requirements: NumberRequirements, meta: OrderMeta, values: dict[str, Any]
+) -> tuple[dict[str, Any], number_forms.NumberSettings, dict[str, str]]:
+    """The registration and settings the answers give, and what is wrong with them, by input."""
     settings = number_forms.read_settings(values)
     registration, problems = read_registration(
         requirements, meta.form_numbers(), values, documents_required=meta.fix_order is None
@@ -177,27 +208,58 @@ def make_request(
             settings, phone_number=None, capabilities=None, campaign_allowed=meta.region == "US"
         )
     )
-    if problems:
+    return registration, settings, problems
+
+
+def _all_values(services: Services, meta: OrderMeta, view: dict[str, Any]) -> dict[str, Any]:
+    """The answers of every page: those kept from the earlier pages and this one's."""
+    values: dict[str, Any] = view["state"]["values"]
+    if meta.page == 1:
+        return values
+    now = services.clock()
+    kept = form_drafts.saved_pages(services.store, form_id(view), now)
+    if not set(range(1, meta.page)) <= set(kept):
+        raise UserFacingError(
+            "The answers on this form's earlier pages are no longer kept (a form left open this long "
+            "expires). Nothing was reserved or requested: open the form again."
+        )
+    return {**form_drafts.earlier_values(services.store, form_id(view), meta.page, now), **values}
+
+
+def make_request(
+    services: Services, client: WebClient, meta: OrderMeta, view: dict[str, Any], user: str
+) -> Verdict:
+    """Check the form, then reserve the numbers, register them, upload the documents and ask for approval."""
+    values = _all_values(services, meta, view)
+    requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
+    labels = _labels(requirements, meta)
+
+    def refused(problems: dict[str, str]) -> Verdict:
+        if meta.pages > 1:
+            views = form_views(meta, requirements, sandbox=services.sandbox)
+            problems = shown_on_page(problems, labels, view, block_pages(views))
         return Verdict(problems=problems, labels=labels)
+
+    registration, settings, problems = _check(requirements, meta, values)
+    if problems:
+        return refused(problems)
     order = (
         _fixable(services, meta.fix_order)
         if meta.fix_order is not None
-        else _reserved(services, meta, settings, view["id"])
+        else _reserved(services, meta, settings, form_id(view))
     )
     if registration:
         try:
             services.sinch.update_number_order_registration(order.id_number_order, registration)
         except InvalidArgument as exc:
             errors = violation_errors(requirements, meta.form_numbers(), exc.field_violations)
-            return Verdict(
-                problems=errors or {_first_block(requirements, meta): describe(exc)}, labels=labels
-            )
+            return refused(errors or {_first_block(requirements, meta): describe(exc)})
     uploaded: list[tuple[str, int]] = []
     for block_id, document in attachment_blocks(requirements):
         for submitted in chosen_files(requirements, values).get(document.id, []):
             problem = _upload(services, client, order, document, submitted, uploaded)
             if problem:
-                return Verdict(problems={block_id: problem}, labels=labels)
+                return refused({block_id: problem})
     summary = order_summary(meta, order, requirements, settings, registration, uploaded)
     setup, monthly, currency = order_costs(order)
     draft = RequestDraft(
@@ -216,6 +278,7 @@ def make_request(
     )
     request = approvals.submit(services, draft)
     orders.remember(services, order, request_id=request.id)
+    form_drafts.discard(services.store, form_id(view))
     return Verdict(request=request)
 
 
@@ -254,12 +317,9 @@ def _fix_form(services: Services, order_id: str, user: str, origin: str) -> Json
             f"Only <@{request.requester}>, who asked for this order, can fix it: the form shows their "
             "registration in full."
         )
-    order = _fixable(services, order_id)
-    registration = services.sinch.get_number_order_registration(order_id)
-    meta = OrderMeta.for_fix(origin, order)
+    meta = OrderMeta.for_fix(origin, _fixable(services, order_id))
     requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
-    view = _one_view(services, meta, requirements, title=FIX_TITLE)
-    return fix_view(view, requirements, meta.form_numbers(), registration.request_details)
+    return _page_view(services, meta, requirements, 0)
 
 
 # A request in one of these states may still submit its order.
@@ -293,19 +353,17 @@ def _fixable(services: Services, order_id: str) -> NumberOrder:
 
 def _form(services: Services, meta: OrderMeta) -> JsonView:
     requirements = services.sinch.lookup_number_requirements(meta.region, meta.number_type)
-    return _one_view(services, meta, requirements, title=TITLE)
+    return _page_view(services, meta, requirements, 0)
 
 
-def _one_view(
-    services: Services, meta: OrderMeta, requirements: NumberRequirements, *, title: str
-) -> JsonView:
-    views = form_views(meta, requirements, sandbox=services.sandbox, title=title)
-    if len(views) > 1:
-        raise UserFacingError(
-            f"Sinch asks for more registration details for {meta.region} {meta.type} numbers than one Slack "
-            "form holds; numbot cannot take this order yet."
-        )
-    return views[0]
+def _page_view(services: Services, meta: OrderMeta, requirements: NumberRequirements, index: int) -> JsonView:
+    """Page `index` (from 0) of the form; for a fix, filled in from the registration Sinch holds."""
+    title = FIX_TITLE if meta.fix_order is not None else TITLE
+    view = form_views(meta, requirements, sandbox=services.sandbox, title=title)[index]
+    if meta.fix_order is None:
+        return view
+    details = services.sinch.get_number_order_registration(meta.fix_order).request_details
+    return fix_view(view, requirements, meta.form_numbers(), details)
 
 
 def _reserved(

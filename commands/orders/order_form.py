@@ -6,7 +6,7 @@ Sinch's requirements, the "checking" view shown while Sinch answers, and the car
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC
 from decimal import Decimal
 from typing import Any
@@ -32,7 +32,8 @@ SUBMIT = "Request"
 class OrderMeta(SlackMeta):
     """One number (`offer`), or `quantity` numbers matching the criteria; `origin_channel` is where the
     requester hears back. `fix_order` is set when the form fixes that blocked order's registration
-    (`fix_numbers` are its numbers) instead of making a new order."""
+    (`fix_numbers` are its numbers) instead of making a new order. A form too long for one view is sent
+    page by page: this view is page `page` of `pages`."""
 
     origin_channel: str
     region: str
@@ -44,6 +45,8 @@ class OrderMeta(SlackMeta):
     capabilities: tuple[str, ...] = ()
     fix_order: str | None = None
     fix_numbers: tuple[str, ...] = ()
+    page: int = 1
+    pages: int = 1
 
     @classmethod
     def for_offer(cls, origin_channel: str, offer: NumberOffer) -> OrderMeta:
@@ -144,14 +147,40 @@ def form_views(
     pages = order_pages(
         requirements, meta.form_numbers(), campaign=meta.region == "US", sandbox=sandbox, intro=intro
     )
-    return order_views(
-        pages,
-        title=title,
-        callback_id=ids.ORDER_MODAL,
-        submit=SUBMIT,
-        sandbox=sandbox,
-        private_metadata=meta.encode(PRIVATE_METADATA_LIMIT),
-    )
+    views = order_views(pages, title=title, callback_id=ids.ORDER_MODAL, submit=SUBMIT, sandbox=sandbox)
+    for number, view in enumerate(views, start=1):
+        page_meta = meta.model_copy(update={"page": number, "pages": len(views)})
+        view["private_metadata"] = page_meta.encode(PRIVATE_METADATA_LIMIT)
+    return views
+
+
+def block_pages(views: Sequence[JsonView]) -> dict[str, int]:
+    """On which page (from 1) of the form each input is."""
+    return {
+        block["block_id"]: number
+        for number, view in enumerate(views, start=1)
+        for block in view["blocks"]
+        if block.get("type") == "input"
+    }
+
+
+def shown_on_page(
+    problems: Mapping[str, str], labels: Mapping[str, str], page: JsonView, pages: Mapping[str, int]
+) -> dict[str, str]:
+    """`problems` as the submitted `page` can show them: Slack shows errors only under the current view's
+    inputs, so those about an earlier page's inputs go under this page's first input, each naming its page
+    and field (the earlier view cannot be brought back without losing what this one holds)."""
+    inputs = [block["block_id"] for block in page["blocks"] if block.get("type") == "input"]
+    shown = {block: message for block, message in problems.items() if block in inputs}
+    elsewhere = [
+        f"Page {pages.get(block, '?')}, {labels.get(block, block)}: {message}"
+        for block, message in problems.items()
+        if block not in inputs
+    ]
+    if elsewhere and inputs:
+        first = inputs[0]
+        shown[first] = " ".join(part for part in (shown.get(first), *elsewhere) if part)
+    return shown
 
 
 def _intro(meta: OrderMeta) -> str:

@@ -116,6 +116,21 @@ CATALOG: dict[str, Region] = {
             NumberType.TOLL_FREE: Offering(("+4620",), 6, "15.00", "12.00", True, ((_VOICE, 1),)),
         },
     ),
+    # Mobile only: its registration has a section per number (Sinch's AU example), so a quantity order of
+    # many numbers makes a form longer than one Slack view.
+    "AU": Region(
+        "Australia",
+        {
+            NumberType.MOBILE: Offering(
+                ("+61412", "+61423", "+61438", "+61447", "+61455"),
+                6,
+                "4.00",
+                "4.00",
+                True,
+                ((_SMS_VOICE, 1),),
+            ),
+        },
+    ),
     "DE": Region(
         "Germany",
         {

@@ -169,8 +169,8 @@ def test_regions_list_and_filter_by_type(api: httpx.Client) -> None:
 
     assert_response_matches_spec("numbers", "NumberService_ListAvailableRegions", everything)
     codes = [region["regionCode"] for region in everything.json()["availableRegions"]]
-    assert codes == ["CA", "DE", "GB", "SE", "US"]
+    assert codes == ["AU", "CA", "DE", "GB", "SE", "US"]
     us = next(r for r in everything.json()["availableRegions"] if r["regionCode"] == "US")
     assert us == {"regionCode": "US", "regionName": "United States", "types": ["LOCAL", "TOLL_FREE"]}
-    assert [r["regionCode"] for r in mobile.json()["availableRegions"]] == ["DE", "GB", "SE"]
+    assert [r["regionCode"] for r in mobile.json()["availableRegions"]] == ["AU", "DE", "GB", "SE"]
     assert invalid.status_code == 400

@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 if TYPE_CHECKING:
     from tests.harness import World
+
+# In CI every run draws the same examples, so a red build is reproducible and never a coin toss; on a
+# developer's machine hypothesis keeps exploring new ones (and remembers the failures it finds).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+    settings.load_profile("ci")
 
 
 @pytest.fixture

@@ -212,11 +212,14 @@ def file_extensions(mime_types: Sequence[str]) -> list[str]:
     return found
 
 
+JSON_SUFFIX = " (JSON)"
+
+
 def _slot_input(slot: Slot) -> InputBlock:
     if isinstance(slot, JsonSlot):
         return _json_input(
             slot.block_id,
-            f"{slot.title} (JSON)",
+            slot.title,
             "This form cannot show what Sinch asks for here as separate inputs: type it as JSON. "
             f"Sinch's description: {_dump(slot.raw)}",
             slot.skeleton,
@@ -231,7 +234,7 @@ def field_input(slot: FieldSlot) -> InputBlock:
     if slot.as_json:
         return _json_input(
             slot.block_id,
-            f"{field_label(field)} (JSON)",
+            field_label(field),
             f"Sinch asks for a value of type {str(field.type)!r}, which this form has no input for: type it "
             f"as JSON. {field.description or ''}",
             _field_skeleton(field),
@@ -318,11 +321,12 @@ def _hint(field: TemplateField, extra: str | None = None) -> str | None:
     return clip(text, HINT_MAX) if text else None
 
 
-def _json_input(block_id: str, label: str, hint: str, skeleton: Any, *, optional: bool) -> InputBlock:
+def _json_input(block_id: str, name: str, hint: str, skeleton: Any, *, optional: bool) -> InputBlock:
+    """A labelled JSON input for `name`: the "(JSON)" that tells a person what to type survives clipping."""
     prefill = json.dumps(skeleton, ensure_ascii=False)
     return InputBlock(
         block_id=block_id,
-        label=clip(label, LABEL_MAX),
+        label=clip(name, LABEL_MAX - len(JSON_SUFFIX)) + JSON_SUFFIX,
         optional=optional,
         hint=clip(hint.strip(), HINT_MAX),
         element=PlainTextInputElement(

@@ -2,46 +2,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 from bot.approvals import CardSummary
 from bot.approvals.card import render_card, render_outcome_reply
 from bot.blockkit import ids
 from storage.request_types import RequestKind, RequestState
-from storage.requests import Request
-
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-
-
-def _request(**changes: object) -> Request:
-    base = Request(
-        id="R-7K2Q9",
-        kind=RequestKind.RENT,
-        state=RequestState.PENDING,
-        requester="U0REQUEST",
-        subject="+12025550143",
-        payload={},
-        summary=CardSummary(
-            title="Rent +1 202-555-0143", fields=[("Type", "LOCAL")], warnings=["Docs needed"]
-        ).to_json(),
-        setup_cost=Decimal("1.00"),
-        monthly_cost=Decimal("2.50"),
-        currency="USD",
-        origin_channel="C0OPS",
-        origin_ts=None,
-        card_outbox_id=1,
-        created_at=NOW,
-        expires_at=NOW + timedelta(hours=24),
-        decided_by=None,
-        decided_at=None,
-        reason=None,
-        result=None,
-        error=None,
-        updated_at=NOW,
-        idempotency_key=None,
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+from tests.stored_requests import NOW, stored_request
 
 
 def _action_ids(blocks: list[dict[str, object]]) -> list[str]:
@@ -54,7 +20,7 @@ def _action_ids(blocks: list[dict[str, object]]) -> list[str]:
 
 
 def test_pending_card_shows_cost_requester_warning_and_decision_buttons() -> None:
-    text, blocks = render_card(_request(), now=NOW, sandbox=False)
+    text, blocks = render_card(stored_request(), now=NOW, sandbox=False)
     dumped = json.dumps(blocks)
     assert "R-7K2Q9" in text and "<@U0REQUEST>" in text
     assert "1.00 USD" in dumped and "2.50 USD" in dumped
@@ -63,7 +29,7 @@ def test_pending_card_shows_cost_requester_warning_and_decision_buttons() -> Non
 
 
 def test_decided_cards_have_no_buttons_and_say_who_and_why() -> None:
-    rejected = _request(state=RequestState.REJECTED, decided_by="U0APPROVE", reason="Wrong region")
+    rejected = stored_request(state=RequestState.REJECTED, decided_by="U0APPROVE", reason="Wrong region")
     _, blocks = render_card(rejected, now=NOW, sandbox=False)
     dumped = json.dumps(blocks)
     assert _action_ids(blocks) == []
@@ -71,32 +37,34 @@ def test_decided_cards_have_no_buttons_and_say_who_and_why() -> None:
 
 
 def test_failed_card_shows_the_error() -> None:
-    failed = _request(state=RequestState.FAILED, decided_by="U0APPROVE", error="Number no longer available")
+    failed = stored_request(
+        state=RequestState.FAILED, decided_by="U0APPROVE", error="Number no longer available"
+    )
     _, blocks = render_card(failed, now=NOW, sandbox=False)
     assert "Number no longer available" in json.dumps(blocks)
 
 
 def test_sandbox_note_on_every_card_and_reply() -> None:
-    _, card = render_card(_request(), now=NOW, sandbox=True)
-    _, reply = render_outcome_reply(_request(state=RequestState.EXPIRED), None, sandbox=True)
+    _, card = render_card(stored_request(), now=NOW, sandbox=True)
+    _, reply = render_outcome_reply(stored_request(state=RequestState.EXPIRED), None, sandbox=True)
     assert "SANDBOX" in json.dumps(card) and "SANDBOX" in json.dumps(reply)
 
 
 def test_reply_mentions_the_requester_with_the_outcome() -> None:
-    done = _request(state=RequestState.DONE, decided_by="U0APPROVE")
+    done = stored_request(state=RequestState.DONE, decided_by="U0APPROVE")
     text, _ = render_outcome_reply(done, "Rented +1 202-555-0143.", sandbox=False)
     assert text.startswith("<@U0REQUEST> your request R-7K2Q9 was approved by <@U0APPROVE> and is done")
     assert "Rented +1 202-555-0143." in text
 
 
 def test_long_titles_are_clipped_to_slack_limits() -> None:
-    long = _request(summary=CardSummary(title="x" * 500).to_json())
+    long = stored_request(summary=CardSummary(title="x" * 500).to_json())
     _, blocks = render_card(long, now=NOW, sandbox=False)
     assert len(blocks[0]["text"]["text"]) <= 150
 
 
 def test_an_expired_number_order_says_its_reservation_lapsed_and_a_rent_does_not() -> None:
-    order = _request(kind=RequestKind.NUMBER_ORDER, state=RequestState.EXPIRED, decided_by="numbot")
+    order = stored_request(kind=RequestKind.NUMBER_ORDER, state=RequestState.EXPIRED, decided_by="numbot")
     _, card = render_card(order, now=NOW, sandbox=False)
     reply, _ = render_outcome_reply(order, None, sandbox=False)
     assert "reservation lapsed" in json.dumps(card) and "reservation lapsed" in reply
@@ -108,7 +76,9 @@ def test_an_expired_number_order_says_its_reservation_lapsed_and_a_rent_does_not
 
 def test_only_an_expired_number_order_offers_to_start_again_with_what_it_ordered() -> None:
     again = {"region": "GB", "type": "MOBILE", "phone_number": "+447700900123"}
-    order = _request(kind=RequestKind.NUMBER_ORDER, state=RequestState.EXPIRED, payload={"again": again})
+    order = stored_request(
+        kind=RequestKind.NUMBER_ORDER, state=RequestState.EXPIRED, payload={"again": again}
+    )
 
     _, blocks = render_outcome_reply(order, None, sandbox=False)
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from storage.requests import Request
 from tests.e2e.modal_steps import top_view
 from tests.e2e.provisioning_world import ClockedWorld, clocked_world, stuck_request, thread_reply
 from tests.harness import APPROVALS, OPS, PROJECT_ID, World, answer_to, open_modal
+from tests.stored_requests import NOW, stored_request
 
 HOSTILE = "<!channel> <@U0ADMIN01> <https://evil.example|click here>"
 ESCAPED = "&lt;!channel&gt; &lt;@U0ADMIN01&gt; &lt;https://evil.example|click here&gt;"
@@ -208,35 +208,14 @@ def test_command_words_lose_control_and_bidi_characters(world: World) -> None:
 
 # The property: whatever the text, the card's only markup is the bot's own mentions and dates.
 
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
 BOT_MARKUP = re.compile(r"<@U0(?:REQUEST|APPROVE)>|<!date\^\d+\^[^|<>]*\|[^<>]*>")
 
 
 def _request(text: str, state: RequestState) -> Request:
-    return Request(
-        id="R-7K2Q9",
-        kind=RequestKind.RENT,
-        state=state,
-        requester="U0REQUEST",
-        subject="+12025550143",
-        payload={},
-        summary=CardSummary(title=text, fields=[(text, text)], warnings=[text]).to_json(),
-        setup_cost=Decimal("1.00"),
-        monthly_cost=Decimal("2.50"),
-        currency="USD",
-        origin_channel="C0OPS",
-        origin_ts=None,
-        card_outbox_id=1,
-        created_at=NOW,
-        expires_at=NOW + timedelta(hours=24),
-        decided_by=None if state is RequestState.PENDING else "U0APPROVE",
-        decided_at=None,
-        reason=text,
-        result=None,
-        error=None,
-        updated_at=NOW,
-        idempotency_key=None,
-    )
+    summary = CardSummary(title=text, fields=[(text, text)], warnings=[text]).to_json()
+    decided_by = None if state is RequestState.PENDING else "U0APPROVE"
+    return stored_request(state=state, summary=summary, decided_by=decided_by, reason=text)
 
 
 def _markup_left(text: str, blocks: list[dict[str, Any]]) -> str:

@@ -74,18 +74,7 @@ class SearchQuery:
 
 
 def parse_search(words: Sequence[str], regions: Sequence[AvailableRegion]) -> SearchQuery:
-    parsed = parse_args(
-        words,
-        flags=[*POSITION_FLAGS, *CAPABILITY_FLAGS],
-        options=["--limit"],
-        max_positionals=3,
-        usage=SEARCH_USAGE,
-    )
-    criteria = _criteria(parsed.positionals, parsed.flags, regions, SEARCH_USAGE)
-    try:
-        limit = parsed.int_option("--limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
-    except UsageError as error:
-        raise UsageError(str(error), SEARCH_USAGE) from None
+    criteria, limit = _criteria_and_count(words, regions, "--limit", DEFAULT_LIMIT, MAX_LIMIT, SEARCH_USAGE)
     return SearchQuery(criteria, limit)
 
 
@@ -106,19 +95,31 @@ def parse_rent_any(words: Sequence[str], regions: Sequence[AvailableRegion]) -> 
 
 def parse_quantity_order(words: Sequence[str], regions: Sequence[AvailableRegion]) -> tuple[Criteria, int]:
     """Criteria and how many numbers for `order <REGION> <TYPE> --quantity N …` (one if not said)."""
+    return _criteria_and_count(words, regions, "--quantity", 1, MAX_QUANTITY, ORDER_USAGE)
+
+
+def _criteria_and_count(
+    words: Sequence[str],
+    regions: Sequence[AvailableRegion],
+    option: str,
+    default: int,
+    high: int,
+    usage: str,
+) -> tuple[Criteria, int]:
+    """Region, type, digits and capabilities, and the whole number `option` gives (1 to `high`)."""
     parsed = parse_args(
         words,
         flags=[*POSITION_FLAGS, *CAPABILITY_FLAGS],
-        options=["--quantity"],
+        options=[option],
         max_positionals=3,
-        usage=ORDER_USAGE,
+        usage=usage,
     )
-    criteria = _criteria(parsed.positionals, parsed.flags, regions, ORDER_USAGE)
+    criteria = _criteria(parsed.positionals, parsed.flags, regions, usage)
     try:
-        quantity = parsed.int_option("--quantity", 1, low=1, high=MAX_QUANTITY)
+        count = parsed.int_option(option, default, low=1, high=high)
     except UsageError as error:
-        raise UsageError(str(error), ORDER_USAGE) from None
-    return criteria, quantity
+        raise UsageError(str(error), usage) from None
+    return criteria, count
 
 
 def parse_number_type(word: str) -> NumberType:

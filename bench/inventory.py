@@ -7,14 +7,12 @@ and the highest peak are reported.
 
 from __future__ import annotations
 
-import json
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from bench.results import BenchResult, Metric
+from bench.results import BenchResult, Metric, measured_in_own_process
 from bench.sdk_env import SdkUnavailableError, sdk_python
 from sandbox.sinch import SandboxConfig, start_sandbox
 
@@ -48,18 +46,7 @@ def run() -> BenchResult:
 
 
 def _measure(command: list[str]) -> dict[str, Any]:
-    done = subprocess.run(
-        command,
-        cwd=BENCH_DIR.parent,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_SECONDS,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[:3])} failed:\n{done.stderr[-2000:]}")
-    measured: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return measured
+    return measured_in_own_process(command, RUN_TIMEOUT_SECONDS)
 
 
 def _result(ours: list[dict[str, Any]], sdk: list[dict[str, Any]], notes: list[str]) -> BenchResult:

@@ -11,12 +11,10 @@ benchmarks left behind: the bot's peak RSS increase while orders with 5 MB docum
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-from bench.results import BenchResult, Metric, latency_metrics, percentiles_ms
+from bench.results import BenchResult, Metric, latency_metrics, measured_in_own_process, percentiles_ms
 from bench.world import bench_world
 from bot.blockkit import ids
 from sandbox.slack import Message, View
@@ -28,7 +26,6 @@ SINCH_LATENCY_SECONDS = 0.3
 ACK_P99_TARGET_MS = 100.0
 FILL_MARGIN_MS = 50.0
 WAIT_SECONDS = 10.0
-BENCH_DIR = Path(__file__).resolve().parent
 SUBMIT_TIMEOUT_SECONDS = 120
 
 
@@ -119,18 +116,7 @@ def order_form(world: World, user: SlackUserDriver) -> View:
 
 
 def _submit_in_own_process() -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.order_submit"],
-        cwd=BENCH_DIR.parent,
-        capture_output=True,
-        text=True,
-        timeout=SUBMIT_TIMEOUT_SECONDS,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench.order_submit failed:\n{done.stderr[-2000:]}")
-    measured: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return measured
+    return measured_in_own_process([sys.executable, "-m", "bench.order_submit"], SUBMIT_TIMEOUT_SECONDS)
 
 
 def _result(

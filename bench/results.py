@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 RESULTS_PATH = Path(__file__).with_name("results.json")
+REPO = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -91,3 +94,15 @@ def render(results: Sequence[BenchResult], console: Console) -> None:
 
 def write_json(results: Sequence[BenchResult], path: Path = RESULTS_PATH) -> None:
     path.write_text(json.dumps([asdict(result) for result in results], indent=2) + "\n")
+
+
+def measured_in_own_process(command: list[str], timeout_seconds: float) -> dict[str, Any]:
+    """Run a measuring program alone (no memory or threads left by earlier benchmarks skew it) and read the
+    JSON object it prints last."""
+    done = subprocess.run(
+        command, cwd=REPO, capture_output=True, text=True, timeout=timeout_seconds, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:3])} failed:\n{done.stderr[-2000:]}")
+    measured: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return measured

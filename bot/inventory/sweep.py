@@ -131,7 +131,7 @@ def record_own_change(services: Services, phone_number: str, *, present: bool) -
     """numbot itself just set or removed the number's address: the snapshot says so now, not at the next
     sweep."""
     status = E911Status.PRESENT if present else E911Status.MISSING
-    inventory.record_e911(services.store, phone_number, status, services.clock())
+    inventory.record_e911(services.store, phone_number, status, services.clock(), asked_sinch=False)
 
 
 # What `/numbers e911 coverage` shows

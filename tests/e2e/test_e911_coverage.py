@@ -1,7 +1,7 @@
 """`/numbers e911 coverage`, end to end: the sweep's findings in the snapshot, listed in Slack, each number
 with a button that opens the `e911 set` form for it; numbot's own E911 changes reach the snapshot at once.
 
-The world's own sweep is off (budget 0) so the test decides when numbers are checked.
+The world's own sweep is off (test worlds start with budget 0), so the test decides when numbers are checked.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from tests.harness import PROJECT_ID, SPRINGFIELD, World, answer_to, running_wor
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder: Path = tmp_path_factory.mktemp("coverage")
-    with running_world(folder, numbot_e911_sweep_per_minute=0) as started:
+    with running_world(folder) as started:
         yield started
 
 

@@ -39,7 +39,8 @@ PACE_WINDOW = timedelta(seconds=SWEEP_EVERY_SECONDS - 1)
 RECHECK_AFTER = timedelta(minutes=10)
 BACK_OFF = timedelta(minutes=1)
 LEASE_NAME = "e911-sweep"
-# Longer than any run: a run sends at most one share of requests, none of them retried.
+# Renewed before each request: longer than any one request takes (none is retried), and a process that died
+# mid-run frees it after this.
 RUN_LEASE = timedelta(minutes=1)
 
 
@@ -65,11 +66,11 @@ def sweep(services: Services) -> SweepRun:
     budget = services.settings.numbot_e911_sweep_per_minute
     store, now = services.store, services.clock()
     owner = secrets.token_hex(8)
-    if budget == 0 or not leases.acquire(store, LEASE_NAME, owner, RUN_LEASE.total_seconds(), now):
+    if budget == 0 or not _hold(services, owner):
         return SweepRun()
     backing_off = False
     try:
-        run = _check_due(services, _allowed(store, budget, now), now)
+        run = _check_due(services, owner, _allowed(store, budget, now), now)
         if run.pause is not None:
             # Held on, not released: every process honours the lease, so none sweeps during the pause.
             backing_off = leases.acquire(
@@ -90,17 +91,25 @@ def _allowed(store: Store, budget: int, now: datetime) -> int:
     )
 
 
-def _check_due(services: Services, allowed: int, now: datetime) -> SweepRun:
+def _check_due(services: Services, owner: str, allowed: int, now: datetime) -> SweepRun:
     if allowed == 0:
         return SweepRun()
     store = services.store
-    due = inventory.e911_due(store, allowed, checked_before=now - RECHECK_AFTER)
-    for checked, phone_number in enumerate(due, start=1):
+    checked = 0
+    for phone_number in inventory.e911_due(store, allowed, checked_before=now - RECHECK_AFTER):
+        if not _hold(services, owner):
+            break  # Sinch answered so slowly that the lease ran out and another run took over
         status, failure = check(services.sinch, phone_number)
         inventory.record_e911(store, phone_number, status, services.clock())
+        checked += 1
         if failure is not None:
             return SweepRun(checked, str(failure), _pause(failure))
-    return SweepRun(len(due))
+    return SweepRun(checked)
+
+
+def _hold(services: Services, owner: str) -> bool:
+    """Take or renew the sweep's lease for one more request."""
+    return leases.acquire(services.store, LEASE_NAME, owner, RUN_LEASE.total_seconds(), services.clock())
 
 
 def check(sinch: SinchClient, phone_number: str) -> tuple[E911Status, SinchError | None]:

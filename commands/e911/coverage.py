@@ -55,7 +55,7 @@ def _headline(coverage: Coverage) -> str:
 
 def _number_line(row: InventoryRow) -> Block:
     details = " · ".join(escape(part) for part in (row.display_name, row.region) if part)
-    text = f"*{row.phone_number}*" + (f"  {details}" if details else "")
+    text = f"*{escape(row.phone_number)}*" + (f"  {details}" if details else "")
     button = ButtonElement(text="Set address", action_id=ids.E911_COVERAGE_SET, value=row.phone_number)
     return section(text, accessory=button)
 

@@ -9,8 +9,8 @@ Hence:
   requests over the minute instead of sending them in one burst;
 - a lease lets one run at a time count and spend, across processes: two runs counting the same unspent
   budget at once would each spend it;
-- a 429 or 5xx ends the run and holds the lease for the pause Sinch asked for (or `BACK_OFF`), so no
-  process sweeps on while Sinch is already struggling.
+- a 429, 5xx or network failure ends the run (recorded as ERROR) and holds the lease for the pause Sinch
+  asked for (at least `BACK_OFF`), so no process sweeps on while Sinch is already struggling.
 """
 
 from __future__ import annotations

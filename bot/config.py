@@ -105,6 +105,15 @@ class Settings(BaseSettings):
             "0 turns background reads off (the Home tab's Refresh still reads)."
         ),
     )
+    numbot_e911_sweep_per_minute: int = Field(
+        30,
+        ge=0,
+        le=600,
+        description=(
+            "Sinch requests per minute the background E911 coverage check may spend (0 turns it off); "
+            "Sinch rate limits are per project, so keep room for the team's own commands."
+        ),
+    )
     numbot_log_level: str = Field("INFO", description="Python logging level.")
 
     @field_validator("numbot_approvers", "numbot_admins", mode="before")

@@ -17,6 +17,7 @@ REJECT: Final = "approval.reject"
 CANCEL: Final = "approval.cancel"
 MORE_ACTIVE: Final = "active.more"  # next page of `list`
 E911_EDIT: Final = "e911.edit"
+E911_COVERAGE_SET: Final = "e911.coverage.set"  # "Set address" beside a number in `e911 coverage`
 ORDER_FIX: Final = "orders.fix"  # "Fix and resubmit" under a blocked order's report
 ORDER_AGAIN: Final = "orders.again"  # "Start again" / "Start a new order" after an expiry or a rejection
 

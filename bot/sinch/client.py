@@ -68,6 +68,7 @@ USER_AGENT = "numbot/0.1 (+httpx)"
 # Documented for the Numbers API's hmacSecret; checked here so a typo costs no round trip. Applied to the
 # Imported API too, whose spec states no rule: a secret that fits this one is accepted by both.
 HMAC_SECRET_PATTERN = re.compile(r"[a-zA-Z0-9-]{32,64}")
+_ONE_ATTEMPT = RetryPolicy(attempts=1)
 
 Model = TypeVar("Model", bound=BaseModel)
 QueryValue = str | int | Sequence[str]
@@ -204,8 +205,14 @@ class SinchClient:
 
     # Emergency address
 
-    def emergency_get(self, phone_number: str) -> EmergencyAddress:
-        return self._get(EmergencyAddress, self._emergency_url(phone_number, ""))
+    def emergency_get(self, phone_number: str, *, retry: bool = True) -> EmergencyAddress:
+        """The number's emergency address; NotFound when it has none.
+
+        `retry=False` sends exactly one request: a caller with a request budget of its own (the E911
+        sweep) backs off on a 429 or 5xx itself, rather than spend more of the project's rate limit.
+        """
+        url = self._emergency_url(phone_number, "")
+        return _parse(EmergencyAddress, self._request("GET", url, idempotent=True, once=not retry))
 
     def emergency_validate(
         self, phone_number: str, display_name: str, address: EmergencyAddress
@@ -407,6 +414,7 @@ class SinchClient:
         params: QueryParams | None = None,
         body: SinchModel | None = None,
         idempotent: bool,
+        once: bool = False,
     ) -> httpx.Response:
         query = _without_empty(params or {})
         payload = body.to_wire() if body is not None else None
@@ -421,7 +429,8 @@ class SinchClient:
                 return response
             raise error_from_response(response.status_code, response.content, response.headers)
 
-        return call_with_retries(attempt, policy=self._retry, idempotent=idempotent)
+        policy = _ONE_ATTEMPT if once else self._retry
+        return call_with_retries(attempt, policy=policy, idempotent=idempotent)
 
 
 class _CallbackConfigurationUpdate(SinchModel):

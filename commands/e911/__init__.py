@@ -1,5 +1,5 @@
-"""Emergency (E911) addresses: `e911 show | set | remove`, Sinch's verdict on an address, and what runs once
-an approver says yes."""
+"""Emergency (E911) addresses: `e911 show | set | remove | coverage`, Sinch's verdict on an address, and
+what runs once an approver says yes."""
 
 from slack_bolt import App
 
@@ -14,5 +14,6 @@ def register(app: App, router: CommandRouter) -> None:
         router.add(subcommand)
     app.view(ids.E911_MODAL)(answering(listeners.address_submitted))
     app.action(ids.E911_EDIT)(answering(listeners.edit))
+    app.action(ids.E911_COVERAGE_SET)(answering(listeners.set_from_coverage))
     app.view(ids.E911_RESULT_MODAL)(answering(listeners.verdict_accepted))
     app.view(ids.E911_REMOVE_MODAL)(answering(listeners.remove_confirmed))

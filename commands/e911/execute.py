@@ -3,12 +3,11 @@ Sinch, never Slack."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.approvals import Executor, Outcome
 from bot.blockkit.text import escape
+from bot.inventory import sweep
 from bot.services import Services
-from bot.sinch import NotFound
+from bot.sinch import EmergencyAddress, NotFound
 from commands.e911 import forms
 from commands.e911.forms import E911Order
 from commands.shared.number_view import format_address
@@ -18,7 +17,7 @@ from storage.requests import Request
 def provision(services: Services, request: Request) -> Outcome:
     order = E911Order.model_validate(request.payload)
     stored = services.sinch.emergency_provision(order.phone_number, order.display_name, order.address)
-    return _provisioned(order, stored.model_dump(mode="json", exclude_none=True), format_address(stored))
+    return _provisioned(services, order, stored)
 
 
 def check_provisioned(services: Services, request: Request) -> Outcome:
@@ -29,16 +28,20 @@ def check_provisioned(services: Services, request: Request) -> Outcome:
     except NotFound:
         stored = None
     if stored is not None and forms.same_place(stored, order.address):
-        return _provisioned(order, stored.model_dump(mode="json", exclude_none=True), format_address(stored))
+        return _provisioned(services, order, stored)
     now = escape(format_address(stored)) if stored else "no address"
     return Outcome(False, f"Sinch did not store the new address; {order.phone_number} still has {now}.")
 
 
-def _provisioned(order: E911Order, stored: dict[str, Any], text: str) -> Outcome:
+def _provisioned(services: Services, order: E911Order, stored: EmergencyAddress) -> Outcome:
+    sweep.record_own_change(services, order.phone_number, present=True)
     return Outcome(
         True,
-        f"Emergency calls from {order.phone_number} now report: {escape(text)}.",
-        result={"phone_number": order.phone_number, "address": stored},
+        f"Emergency calls from {order.phone_number} now report: {escape(format_address(stored))}.",
+        result={
+            "phone_number": order.phone_number,
+            "address": stored.model_dump(mode="json", exclude_none=True),
+        },
     )
 
 

@@ -16,14 +16,17 @@ from slack_sdk import WebClient
 from bot.blockkit import ids
 from bot.blockkit.text import escape
 from bot.errors import UserFacingError, describe
+from bot.inventory import sweep
 from bot.services import Services
 from bot.sinch import ActiveNumber, AddressValidation, Capability, InvalidArgument
+from commands.e911 import coverage as views
 from commands.e911 import forms
 from commands.e911.forms import AddressFlow, E911Order
 from commands.shared.approval_requests import answer_with_request
 from commands.shared.modal_flow import JsonView, open_and_fill, start_in_background, update_when_done
-from commands.shared.number_lookup import emergency_address, load_active, phone_argument
+from commands.shared.number_lookup import e164, emergency_address, load_active, phone_argument
 from commands.shared.number_view import format_address
+from commands.shared.parsing import parse_args
 from commands.shared.removal import Removal, confirm_removal, request_removal
 from commands.shared.router import Invocation, Subcommand
 from storage.request_types import RequestKind
@@ -32,6 +35,7 @@ GROUP = "Emergency addresses (E911)"
 SHOW_USAGE = "e911 show <+E164>"
 SET_USAGE = "e911 set <+E164>"
 REMOVE_USAGE = "e911 remove <+E164>"
+COVERAGE_USAGE = "e911 coverage"
 # Slack drops a view_submission ack after 3 s; waiting this long for Sinch leaves room for the ack itself.
 VALIDATION_ACK_BUDGET_SECONDS = 2.0
 
@@ -66,7 +70,17 @@ def show(invocation: Invocation, services: Services) -> None:
 
 def set_address(invocation: Invocation, services: Services) -> None:
     phone = phone_argument(invocation.words, SET_USAGE)
+    open_address_form(services, invocation.client, invocation.trigger_id, phone)
 
+
+def set_from_coverage(ack: Ack, body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """ "Set address" beside a number in `e911 coverage`: the same form as `e911 set <number>`."""
+    ack()
+    phone = e164(body["actions"][0].get("value") or "", SET_USAGE)
+    open_address_form(services, client, body["trigger_id"], phone)
+
+
+def open_address_form(services: Services, client: WebClient, trigger_id: str, phone: str) -> None:
     def build() -> JsonView:
         number = _voice_number(services, phone)
         flow = AddressFlow(
@@ -76,7 +90,14 @@ def set_address(invocation: Invocation, services: Services) -> None:
         )
         return forms.address_form(flow, sandbox=services.sandbox)
 
-    open_and_fill(invocation.client, invocation.trigger_id, forms.TITLE, build, sandbox=services.sandbox)
+    open_and_fill(client, trigger_id, forms.TITLE, build, sandbox=services.sandbox)
+
+
+def coverage(invocation: Invocation, services: Services) -> None:
+    parse_args(invocation.words, max_positionals=0, usage=COVERAGE_USAGE)
+    shown = sweep.coverage(services, shown=views.SHOWN)
+    text, blocks = views.coverage_message(shown, services.clock())
+    invocation.reply(text, sandbox=services.sandbox, blocks=blocks)
 
 
 def remove(invocation: Invocation, services: Services) -> None:
@@ -157,6 +178,7 @@ REMOVAL = Removal(
     remaining=_address_still_there,
     removed_text="{phone} has no emergency address any more.",
     already_gone_text="{phone} had no emergency address any more; nothing to remove.",
+    on_removed=lambda services, phone: sweep.record_own_change(services, phone, present=False),
 )
 
 
@@ -192,6 +214,14 @@ SUBCOMMANDS = (
         "Set the emergency address (validated by Sinch, approved by a second person)",
         set_address,
         ("e911 set +12025550134",),
+        GROUP,
+    ),
+    Subcommand(
+        "e911 coverage",
+        COVERAGE_USAGE,
+        "Voice numbers in the US and Canada without an emergency address, each with a button to set one",
+        coverage,
+        ("e911 coverage",),
         GROUP,
     ),
     Subcommand(

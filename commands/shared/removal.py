@@ -52,6 +52,8 @@ class Removal:
     already_gone_text: str  # the outcome when there was nothing left to remove
     # The API whose provisioning watch on the number the removal ends (None: the number itself stays).
     watched_api: EventApi | None = None
+    # Told once the thing is gone (whoever removed it), e.g. to update the inventory snapshot at once.
+    on_removed: Callable[[Services, str], None] | None = None
 
 
 def confirm_removal(removal: Removal, invocation: Invocation, services: Services, phone_number: str) -> None:
@@ -106,6 +108,7 @@ def removal_executor(removal: Removal) -> Executor:
         try:
             removal.delete(services, phone)
         except NotFound:
+            _tell_removed(removal, services, phone)
             return Outcome(True, removal.already_gone_text.format(phone=phone))
         return _removed(removal, services, request)
 
@@ -124,4 +127,10 @@ def _removed(removal: Removal, services: Services, request: Request) -> Outcome:
     phone = str(request.payload["phone_number"])
     if removal.watched_api is not None:
         end_watch_on_removal(services, phone, removal.watched_api, request.id)
+    _tell_removed(removal, services, phone)
     return Outcome(True, removal.removed_text.format(phone=phone), result={"phone_number": phone})
+
+
+def _tell_removed(removal: Removal, services: Services, phone: str) -> None:
+    if removal.on_removed is not None:
+        removal.on_removed(services, phone)

@@ -231,6 +231,19 @@ def test_retries_stop_after_the_configured_attempts(client: SinchClient, sandbox
     assert len(api_requests(sandbox)) == 4
 
 
+def test_a_read_asked_not_to_retry_sends_one_request_and_reports_the_failure(
+    client: SinchClient, sandbox: RunningSandbox
+) -> None:
+    client.regions()
+    sandbox.requests.clear()
+    sandbox.faults.fail_next(1, 503)
+
+    with pytest.raises(Upstream):
+        client.emergency_get("+12025550134", retry=False)
+
+    assert len(api_requests(sandbox)) == 1
+
+
 def test_patch_updates_are_retried(client: SinchClient, sandbox: RunningSandbox) -> None:
     client.regions()
     sandbox.faults.fail_next(1, 502)

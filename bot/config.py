@@ -101,6 +101,14 @@ class Settings(BaseSettings):
         False,
         description="Keep the deprecated `rent` and `rent-any` (US LOCAL only) beside Number Orders.",
     )
+    numbot_inventory_refresh_minutes: float = Field(
+        15.0,
+        ge=0,
+        description=(
+            "Minutes between reads of the whole inventory; numbot's own changes also start one. "
+            "0 turns background reads off (the Home tab's Refresh still reads)."
+        ),
+    )
     numbot_digest_schedule: str = Field(
         DIGEST_DEFAULT_SCHEDULE,
         description="When the weekly digest goes to NUMBOT_NOTIFICATIONS_CHANNEL: a crontab line "

@@ -1,1 +1,1 @@
-"""Inventory insight: background work over the inventory snapshot and pure renderers of it."""
+"""Inventory insight: the snapshot of the project's numbers and the work done on it in the background."""

@@ -9,7 +9,7 @@ boundary every workflow shares are in `commands.shared`. Only the composition ro
 
 from types import ModuleType
 
-from commands import active, admin, approvals, e911, home, imported, orders, release, rent, search
+from commands import active, admin, approvals, digest, e911, home, imported, orders, release, rent, search
 
 WORKFLOWS: tuple[ModuleType, ...] = (
     search,
@@ -20,6 +20,7 @@ WORKFLOWS: tuple[ModuleType, ...] = (
     imported,
     e911,
     admin,
+    digest,
     home,
     approvals,
 )

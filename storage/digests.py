@@ -30,7 +30,7 @@ def claim(store: Store, occurrence: str, owner: str, now: datetime, ttl: timedel
                ON CONFLICT (occurrence) DO UPDATE
                    SET claimed_by = excluded.claimed_by, claim_expires_at = excluded.claim_expires_at
                WHERE digests.settled_at IS NULL
-                 AND (digests.claimed_by = excluded.claimed_by OR digests.claim_expires_at <= ?)""",
+                 AND (digests.claim_expires_at IS NULL OR digests.claim_expires_at <= ?)""",
             [occurrence, owner, to_iso(now + ttl), to_iso(now), to_iso(now)],
         )
         if cursor.rowcount != 1:
@@ -46,6 +46,16 @@ def record_file(store: Store, held: DigestClaim, file_id: str) -> DigestClaim:
         [file_id, held.occurrence, held.owner],
     )
     return DigestClaim(held.occurrence, held.owner, file_id)
+
+
+def release(store: Store, held: DigestClaim) -> None:
+    """Give the claim up after a failed attempt (Slack said no), so the next attempt need not wait for it to
+    expire; the chart's file id stays."""
+    store.db.execute(
+        """UPDATE digests SET claimed_by = NULL, claim_expires_at = NULL
+           WHERE occurrence = ? AND claimed_by = ?""",
+        [held.occurrence, held.owner],
+    )
 
 
 def settle(store: Store, held: DigestClaim, outbox_id: int, now: datetime) -> bool:

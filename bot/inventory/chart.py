@@ -30,6 +30,7 @@ DPI = 150
 MOST_REGIONS = 10
 # Panels beyond this get too narrow to read; further currencies are named under the chart.
 MOST_CURRENCIES = 3
+FEWEST_ROWS = 6
 UNKNOWN_REGION = "unknown"
 TITLE = "Numbers and monthly spend by region"
 EMPTY = "No numbers in the inventory yet"
@@ -139,7 +140,9 @@ def _draw(figure: Figure, rows: _Rows) -> None:
     _numbers_panel(panels[0], positions, rows)
     for panel, (currency, amounts), colour in zip(panels[1:], rows.spend.items(), _SPEND, strict=False):
         _spend_panel(panel, positions, currency, amounts, colour)
-    panels[0].invert_yaxis()  # shared: the region with most numbers on top in every panel
+    # Shared by every panel: the region with most numbers on top, and room for a few rows at least, so one
+    # or two regions draw as bars rather than blocks.
+    panels[0].set_ylim(max(len(positions), FEWEST_ROWS) - 0.5, -0.5)
     if rows.hidden_currencies:
         figure.supxlabel(_also_billed(rows.hidden_currencies), fontsize=9, color=_INK)
 
@@ -164,8 +167,15 @@ def _spend_panel(
 ) -> None:
     values = [float(amount) for amount in amounts]
     panel.barh(positions, values, color=colour)
-    _label_bars(panel, positions, values, [f"{amount:,.0f}" if amount else "" for amount in amounts])
+    _label_bars(panel, positions, values, [_amount(amount) for amount in amounts])
     _style(panel, f"Monthly spend, {currency}")
+
+
+def _amount(amount: Decimal) -> str:
+    """Whole units once they are large enough that cents are noise; nothing for a region not billed."""
+    if not amount:
+        return ""
+    return f"{amount:,.0f}" if amount >= 100 else f"{amount:,.2f}"
 
 
 def _label_bars(panel: Axes, positions: list[int], values: Sequence[float], labels: list[str]) -> None:

@@ -16,8 +16,6 @@ zone. One more than a day late (numbot was down over Monday morning) is recorded
 from __future__ import annotations
 
 import logging
-import secrets
-import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -28,8 +26,6 @@ from slack_sdk.models.blocks import Block, ImageBlock, PlainTextObject
 from slack_sdk.models.blocks.basic_components import SlackFile
 
 from bot.blockkit.blocks import (
-    SECTION_TEXT,
-    chunks,
     clip,
     context,
     header,
@@ -53,7 +49,6 @@ WEEK = timedelta(days=7)
 LATE_LIMIT = timedelta(days=1)
 # Longer than an upload and a few queries take; a process that died holding a claim frees it after this.
 CLAIM_TTL = timedelta(minutes=2)
-OWNER = f"{socket.gethostname()}:{secrets.token_hex(4)}"
 CHART_FILENAME = "inventory-by-region.png"
 TITLE = "Weekly inventory digest"
 # Slack's limit on an image block's alt text.
@@ -148,10 +143,7 @@ def compose(figures: Figures, chart_file_id: str, zone: tzinfo, *, sandbox: bool
         section(f"*Numbers*\n{count_lines(totals, figures.changes)}"),
         section("*Monthly spend, now and a week ago*\n" + "\n".join(spend)),
         section("*Charges due in the next 7 days*\n" + "\n".join(due_lines(totals.due))),
-        *(
-            section(text)
-            for text in chunks(["*Needs attention*", *attention_lines(figures.attention)], SECTION_TEXT)
-        ),
+        section("*Needs attention*\n" + "\n".join(attention_lines(figures.attention))),
         ImageBlock(
             slack_file=SlackFile(id=chart_file_id),
             alt_text=clip(chart_description(totals.by_region, totals.by_region_spend), ALT_TEXT),
@@ -216,7 +208,7 @@ def attention_lines(attention: Attention) -> list[str]:
         (attention.provisioning_failed, ":x: {} whose last provisioning failed: `/numbers report`"),
     ]
     shown = [template.format(_numbers(count)) for count, template in lines if count]
-    return ["*Needs attention*", *(shown or [":white_check_mark: Nothing needs attention."])]
+    return shown or [":white_check_mark: Nothing needs attention."]
 
 
 def _numbers(count: int) -> str:
@@ -224,10 +216,19 @@ def _numbers(count: int) -> str:
 
 
 def _post(services: Services, occurrence: str, channel: str) -> int | None:
-    store = services.store
-    held = digests.claim(store, occurrence, OWNER, services.clock(), CLAIM_TTL)
+    # The notifier's owner name is this process's (each runtime has its own).
+    held = digests.claim(services.store, occurrence, services.notifier.owner, services.clock(), CLAIM_TTL)
     if held is None:
         return None  # posted already, or another process is posting it
+    try:
+        return _post_claimed(services, held, channel)
+    except BaseException:
+        digests.release(services.store, held)  # the next attempt goes at once, reusing any uploaded chart
+        raise
+
+
+def _post_claimed(services: Services, held: digests.DigestClaim, channel: str) -> int | None:
+    store = services.store
     figures = gather(services)
     file_id = held.file_id
     if file_id is None:
@@ -241,7 +242,7 @@ def _post(services: Services, occurrence: str, channel: str) -> int | None:
             if not digests.settle(store, held, outbox_id, services.clock()):
                 raise _ClaimLostError
     except _ClaimLostError:
-        log.warning("digest %s: another process took it over; it posts it, this one does not", occurrence)
+        log.warning("digest %s: another process took it over and posts it", held.occurrence)
         return None
     return outbox_id
 

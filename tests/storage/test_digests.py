@@ -28,6 +28,17 @@ def test_an_occurrence_is_claimed_by_one_owner_until_its_claim_expires(store: St
     assert digests.claim(store, MONDAY, "bot-b", T0 + TTL, TTL) is not None
 
 
+def test_a_claim_given_up_after_a_failure_can_be_taken_at_once(store: Store) -> None:
+    held = digests.claim(store, MONDAY, "bot-a", T0, TTL)
+    assert held is not None
+    assert digests.claim(store, MONDAY, "bot-a", T0, TTL) is None  # not even by its own process twice
+    digests.record_file(store, held, "F0CHART")
+
+    digests.release(store, held)
+
+    assert digests.claim(store, MONDAY, "bot-a", T0, TTL) == digests.DigestClaim(MONDAY, "bot-a", "F0CHART")
+
+
 def test_a_retry_after_a_crash_finds_the_chart_already_uploaded(store: Store) -> None:
     held = digests.claim(store, MONDAY, "bot-a", T0, TTL)
     assert held is not None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from decimal import Decimal
 
 from PIL import Image
@@ -64,3 +66,10 @@ def test_regions_beyond_the_shown_rows_are_summed_into_one() -> None:
     beyond = by_region[MOST_REGIONS:]
     assert f"{len(beyond)} other regions {sum(active for _, active, _ in beyond)}." in description
     assert "Monthly spend 15.00 EUR." in description
+
+
+def test_the_bot_starts_without_importing_matplotlib() -> None:
+    # A fresh interpreter: this test process has imported it already, drawing the charts above.
+    check = "import sys, bot.runtime, bot.cli; sys.exit('matplotlib' in sys.modules)"
+
+    assert subprocess.run([sys.executable, "-c", check], check=False).returncode == 0

@@ -63,7 +63,7 @@ def floor(sandbox_url: str, project_id: str) -> tuple[int, float]:
         ).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         numbers = 0
-        lists = (
+        lists: tuple[tuple[str, str, dict[str, str]], ...] = (
             (f"{sandbox_url}/v1/projects/{project_id}/activeNumbers", "activeNumbers", {}),
             (
                 f"{sandbox_url}{IMPORTED_PREFIX}/v1/projects/{project_id}/importedNumbers",

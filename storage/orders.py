@@ -18,6 +18,8 @@ from storage.request_types import RequestState
 
 # What Sinch calls an order that was made and not yet submitted.
 CREATED = "CREATED"
+# What Sinch calls an order whose numbers were delivered: final, its numbers are the project's.
+COMPLETED = "COMPLETED"
 # What Sinch calls an order its review sent back to be fixed: a new request may submit it again.
 BLOCKED = "BLOCKED"
 

@@ -7,7 +7,7 @@ Decisions are conditional updates, so among concurrent approvers or double click
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -28,13 +28,16 @@ from storage.db import (
     optional_str,
     to_iso,
 )
+from storage.orders import COMPLETED as ORDER_COMPLETED
 from storage.request_types import DECISION_STATES, RequestKind, RequestState, can_transition, expires_at
 
 __all__ = [
+    "Acquisition",
     "Request",
     "RequestDraft",
     "RequestKind",
     "RequestState",
+    "acquisitions",
     "create_request",
     "due_for_expiry",
     "find_requests",
@@ -100,6 +103,50 @@ class Request:
     error: str | None
     updated_at: datetime
     idempotency_key: str | None
+
+
+@dataclass(frozen=True)
+class Acquisition:
+    """How numbot came to hold a number: the request that rented it, or whose number order delivered it."""
+
+    phone_number: str
+    request_id: str
+    requester: str
+    approver: str | None
+    acquired_at: datetime
+
+
+def acquisitions(store: Store) -> Iterator[Acquisition]:
+    """Every number numbot acquired, ordered by phone number, read as iterated; a number acquired more than
+    once (rented, released, rented again) appears once, with its latest acquisition.
+
+    A rent or rent-any request that was carried out names its number in its result; a completed number order
+    lists its numbers, and its request says who asked and who approved.
+    """
+    rows = store.db.query(
+        """WITH acquired AS (
+               SELECT json_extract(result, '$.phone_number') AS phone_number, id AS request_id, requester,
+                      decided_by AS approver, updated_at AS acquired_at
+               FROM requests WHERE kind IN (?, ?) AND state = ?
+               UNION ALL
+               SELECT number.value, r.id, r.requester, r.decided_by, o.settled_at
+               FROM number_orders o JOIN requests r ON r.id = o.request_id, json_each(o.numbers) AS number
+               WHERE o.state = ? AND o.settled_at IS NOT NULL
+           )
+           -- SQLite takes the other columns from the row holding the MAX: the latest acquisition.
+           SELECT phone_number, request_id, requester, approver, MAX(acquired_at) AS acquired_at
+           FROM acquired WHERE phone_number IS NOT NULL
+           GROUP BY phone_number ORDER BY phone_number""",
+        [RequestKind.RENT, RequestKind.RENT_ANY, RequestState.DONE, ORDER_COMPLETED],
+    )
+    for row in rows:
+        yield Acquisition(
+            phone_number=row["phone_number"],
+            request_id=row["request_id"],
+            requester=row["requester"],
+            approver=row["approver"],
+            acquired_at=from_iso(row["acquired_at"]),
+        )
 
 
 def create_request(store: Store, draft: RequestDraft, now: datetime) -> Request:

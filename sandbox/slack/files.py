@@ -108,8 +108,8 @@ class UploadedFile:
         return _filetype(self.name)
 
     def text(self) -> str:
-        """Its content read back as UTF-8 (a CSV, say)."""
-        return self.path.read_text(encoding="utf-8")
+        """Its content read back as UTF-8 (a CSV, say), without the byte order mark a CSV may start with."""
+        return self.path.read_text(encoding="utf-8-sig")
 
 
 @dataclass

@@ -36,6 +36,7 @@ def test_manifest_declares_the_command_interactivity_and_home_tab_the_bot_serves
 
 def test_manifest_asks_for_the_minimal_scopes() -> None:
     # commands: /numbers; chat:write: cards and replies; usergroups:read: approvers named as a user group;
-    # files:read: documents attached in forms (file_input needs it, and files.info and downloads too).
+    # files:read: documents attached in forms (file_input needs it, and files.info and downloads too);
+    # files:write: /numbers report uploads its CSV.
     scopes = sorted(_manifest()["oauth_config"]["scopes"]["bot"])
-    assert scopes == ["chat:write", "commands", "files:read", "usergroups:read"]
+    assert scopes == ["chat:write", "commands", "files:read", "files:write", "usergroups:read"]

@@ -7,14 +7,18 @@ credentials the bot runs against the embedded sandbox, and says so loudly.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+DIGEST_DEFAULT_SCHEDULE = "0 9 * * mon"
+DIGEST_OFF = "off"
 SLACK_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 
 
@@ -114,6 +118,14 @@ class Settings(BaseSettings):
             "Sinch rate limits are per project, so keep room for the team's own commands."
         ),
     )
+    numbot_digest_schedule: str = Field(
+        DIGEST_DEFAULT_SCHEDULE,
+        description="When the weekly digest goes to NUMBOT_NOTIFICATIONS_CHANNEL: a crontab line "
+        "(minute hour day month weekday) read in NUMBOT_TIMEZONE, or `off`.",
+    )
+    numbot_timezone: str = Field(
+        "UTC", description="The team's IANA time zone (e.g. Europe/Paris): the digest's schedule and dates."
+    )
     numbot_log_level: str = Field("INFO", description="Python logging level.")
 
     @field_validator("numbot_approvers", "numbot_admins", mode="before")
@@ -131,6 +143,19 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("numbot_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone_of(value)
+        return value
+
+    @field_validator("numbot_digest_schedule")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        if value.strip().lower() != DIGEST_OFF:
+            cron_trigger(value, UTC)
+        return value.strip()
+
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
         if (self.sinch_key_id is None) != (self.sinch_key_secret is None):
@@ -145,6 +170,17 @@ class Settings(BaseSettings):
     @property
     def approval_ttl(self) -> timedelta:
         return timedelta(hours=self.numbot_approval_ttl_hours)
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return zone_of(self.numbot_timezone)
+
+    @property
+    def digest_schedule(self) -> CronTrigger | None:
+        """When digests are due, in the team's zone; None when NUMBOT_DIGEST_SCHEDULE is `off`."""
+        if self.numbot_digest_schedule.lower() == DIGEST_OFF:
+            return None
+        return cron_trigger(self.numbot_digest_schedule, self.timezone)
 
     @property
     def uses_sinch_sandbox(self) -> bool:
@@ -187,6 +223,25 @@ class Settings(BaseSettings):
 def _check_prefix(name: str, value: SecretStr | None, prefix: str) -> None:
     if value is not None and not value.get_secret_value().startswith(prefix):
         raise ValueError(f"{name} must start with {prefix!r}")
+
+
+def zone_of(name: str) -> ZoneInfo:
+    """The IANA zone `name`; ValueError naming what was given otherwise."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not an IANA time zone name (such as UTC or Europe/Paris)") from None
+
+
+def cron_trigger(crontab: str, zone: tzinfo) -> CronTrigger:
+    """APScheduler's trigger for a crontab line in `zone`; ValueError saying what is wrong otherwise."""
+    try:
+        return CronTrigger.from_crontab(crontab, timezone=zone)
+    except ValueError as error:
+        raise ValueError(
+            f"{crontab!r} is not a crontab line of five fields (minute hour day month weekday, such as "
+            f"{DIGEST_DEFAULT_SCHEDULE!r}) or {DIGEST_OFF!r}: {error}"
+        ) from None
 
 
 def load_settings(**overrides: object) -> Settings:

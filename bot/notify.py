@@ -8,6 +8,8 @@ within milliseconds of being queued, not on the next polling tick.
 A burst (hundreds of provisioning outcomes at once) would take minutes at Slack's one message per second
 per channel: messages queued with the same `digest_key` that are waiting together go out as one digest
 message listing them all, and every one of them is marked sent with the digest's ts.
+
+Files a message shows (a chart) are uploaded unshared with `upload_private` before the message is queued.
 """
 
 from __future__ import annotations
@@ -88,6 +90,15 @@ class Notifier:
 
     def kick(self) -> None:
         self._wake.set()
+
+    def upload_private(self, content: bytes, filename: str, title: str) -> str:
+        """Upload a file to Slack without sharing it anywhere; returns its file id.
+
+        For an image a message shows through an image block's `slack_file`: the file itself is posted in no
+        channel. Not queued: the caller keeps the id it gets (the message naming it goes through the outbox).
+        """
+        response = self._client.files_upload_v2(content=content, filename=filename, title=title)
+        return str(response["file"]["id"])
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="notifier", daemon=True)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import approvals
-from bot.inventory import snapshot, sweep
+from bot.inventory import digest, snapshot, sweep
 from bot.services import Services
 from bot.watching import callbacks, orders, watcher
 from storage import leases
@@ -41,6 +41,7 @@ def _forget_expired_secret(services: Services) -> bool:
 
 PROCESS_EVENTS = "process-events"
 REFRESH_INVENTORY = "refresh-inventory"
+POST_DIGEST = "post-digest"
 FORGET_EXPIRED_SECRET = "forget-expired-secret"  # noqa: S105 - a job's name, not a secret
 E911_SWEEP = "e911-sweep"
 
@@ -57,6 +58,7 @@ JOBS: tuple[Job, ...] = (
     # Often, so numbot's own changes show soon; it reads Sinch only when one was made or the interval passed.
     Job(REFRESH_INVENTORY, 10.0, snapshot.refresh_if_due),
     Job(E911_SWEEP, sweep.SWEEP_EVERY_SECONDS, sweep.sweep),
+    Job(POST_DIGEST, 60.0, digest.post_scheduled),
 )
 
 

@@ -9,7 +9,20 @@ boundary every workflow shares are in `commands.shared`. Only the composition ro
 
 from types import ModuleType
 
-from commands import active, admin, approvals, e911, home, imported, orders, release, rent, report, search
+from commands import (
+    active,
+    admin,
+    approvals,
+    digest,
+    e911,
+    home,
+    imported,
+    orders,
+    release,
+    rent,
+    report,
+    search,
+)
 
 WORKFLOWS: tuple[ModuleType, ...] = (
     search,
@@ -21,6 +34,7 @@ WORKFLOWS: tuple[ModuleType, ...] = (
     e911,
     report,
     admin,
+    digest,
     home,
     approvals,
 )

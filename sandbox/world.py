@@ -124,6 +124,10 @@ def bot_settings(slack: LocalSlack, sinch: RunningSandbox, database: Path, **ove
         # them on.
         "numbot_inventory_refresh_minutes": 0,
         "numbot_e911_sweep_per_minute": 0,
+        # A world starts at any hour: a scheduled digest would land in the notifications channel in the
+        # middle of whatever test or benchmark happens to run on a Monday morning. Tests of the schedule
+        # set their own.
+        "numbot_digest_schedule": "off",
     }
     values.update(overrides)
     # _env_file=None: a developer's own .env must not leak into tests.

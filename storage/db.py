@@ -337,6 +337,25 @@ def m010_inventory(db: Database) -> None:
             db.execute(statement)
 
 
+@MIGRATIONS()
+def m011_digests(db: Database) -> None:
+    # One row per digest occurrence (a scheduled time, or one asked for by hand): claimed before its chart is
+    # uploaded, so two processes or a restart never post it twice, and keeping the uploaded chart's file id,
+    # so a retry after a crash does not upload it again.
+    db.execute(
+        """CREATE TABLE digests (
+               occurrence TEXT PRIMARY KEY,
+               claimed_by TEXT,
+               claim_expires_at TEXT,
+               file_id TEXT,
+               outbox_id INTEGER REFERENCES outbox(id),
+               skipped TEXT,
+               created_at TEXT NOT NULL,
+               settled_at TEXT
+           )"""
+    )
+
+
 _INITIAL_SCHEMA = """
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -16,6 +16,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.blockkit.blocks import MESSAGE_BLOCKS, SANDBOX_NOTE, SECTION_TEXT
+from bot.inventory.chart import region_chart
 from bot.notify import DIGEST_LIMIT, Notifier
 from sandbox.slack import LocalSlack, RateLimits, SlackChannel
 from storage import Store, outbox
@@ -171,3 +172,17 @@ def test_thread_replies_are_never_merged_into_a_digest(unlimited: Outbox) -> Non
 
 def _text(blocks: list[dict[str, object]]) -> str:
     return "\n".join(str(block.get("text", "")) for block in blocks)
+
+
+def test_a_private_upload_is_shared_nowhere_until_a_message_shows_it(box: Outbox) -> None:
+    png = region_chart([("US", 3, 0)], [])
+
+    file_id = box.notifier.upload_private(png, "inventory.png", "Numbers by region")
+    box.queue("chart", blocks=[{"type": "image", "alt_text": "chart", "slack_file": {"id": file_id}}])
+    box.deliver_until_empty()
+
+    uploaded = box.slack.wait_for_upload(lambda upload: upload.id == file_id)
+    assert uploaded.channels == ()
+    assert uploaded.path.read_bytes() == png
+    [message] = box.slack.messages(ALERTS.id)
+    assert message.blocks[0]["slack_file"] == {"id": file_id}

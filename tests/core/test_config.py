@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.cli import main
 from bot.config import ConfigError, Settings, load_settings
 
 
@@ -33,11 +36,45 @@ def test_ids_from_a_comma_separated_environment_variable(monkeypatch: pytest.Mon
         ({"numbot_approvers": "bob"}, "NUMBOT_APPROVERS: not Slack user or user-group ids: bob"),
         ({"numbot_http_port": 70000}, "NUMBOT_HTTP_PORT"),
         ({"numbot_approval_ttl_hours": 0}, "NUMBOT_APPROVAL_TTL_HOURS"),
+        ({"numbot_digest_schedule": "0 9 * *"}, "NUMBOT_DIGEST_SCHEDULE: '0 9 \\* \\*' is not a crontab"),
+        ({"numbot_digest_schedule": "0 9 * * moon"}, "NUMBOT_DIGEST_SCHEDULE: .*moon"),
+        (
+            {"numbot_timezone": "Europe/Atlantis"},
+            "NUMBOT_TIMEZONE: 'Europe/Atlantis' is not an IANA time zone",
+        ),
     ],
 )
 def test_bad_settings_fail_with_one_clear_message(values: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         _load(**values)
+
+
+def test_the_digest_follows_its_schedule_in_the_team_zone() -> None:
+    settings = _load(numbot_digest_schedule="30 8 * * fri", numbot_timezone="America/New_York")
+    schedule = settings.digest_schedule
+    assert schedule is not None
+
+    after = datetime(2026, 7, 1, tzinfo=UTC)  # a Wednesday, New York on summer time (UTC-4)
+    assert schedule.get_next_fire_time(None, after) == datetime(2026, 7, 3, 12, 30, tzinfo=UTC)
+
+
+def test_the_digest_is_weekly_by_default_and_can_be_turned_off() -> None:
+    assert _load().numbot_digest_schedule == "0 9 * * mon"
+    assert _load().timezone == ZoneInfo("UTC")
+    assert _load(numbot_digest_schedule="off").digest_schedule is None
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("NUMBOT_DIGEST_SCHEDULE", "every monday"), ("NUMBOT_TIMEZONE", "CEST")]
+)
+def test_a_bad_digest_setting_stops_numbot_at_start(
+    variable: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(Path(__file__).parent)  # no .env here
+    monkeypatch.setenv(variable, value)
+
+    assert main(["serve"]) == 2
+    assert f"{variable}: {value!r} is not" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

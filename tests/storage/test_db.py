@@ -32,6 +32,8 @@ def test_reopening_a_database_applies_migrations_once_and_keeps_data(tmp_path: P
         "m007_number_order_last_log",
         "m008_number_order_forms",
         "m009_form_drafts",
+        "m010_inventory",
+        "m011_digests",
     ]
     assert second.db["leases"].count == 1
     second.close_all()

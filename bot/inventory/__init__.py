@@ -1,1 +1,1 @@
-"""The whole inventory at a glance (issue 13): the snapshot, its background work and its pure renderers."""
+"""Inventory insight: the snapshot of the project's numbers and the work done on it in the background."""

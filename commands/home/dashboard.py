@@ -57,7 +57,8 @@ class TeamWork:
 
 @dataclass(frozen=True)
 class RefreshState:
-    """A Refresh click in progress, or how the last one failed (mrkdwn, escaped by its maker)."""
+    """A Refresh click in progress, or the sentence saying why it did not refresh (mrkdwn, escaped by its
+    maker)."""
 
     running: bool = False
     problem: str | None = None
@@ -89,8 +90,8 @@ def _status(as_of: datetime | None, refresh: RefreshState) -> Block:
     else:
         text = f"*Inventory* as of {slack_date(as_of)}"
     if refresh.problem:
-        kept = "The figures below are the last ones read." if as_of is not None else ""
-        text += f"\n:x: Refresh failed: Sinch could not be read ({refresh.problem}). {kept}".rstrip()
+        kept = " The figures below are the last ones read." if as_of is not None else ""
+        text += f"\n:warning: {refresh.problem}{kept}"
     return section(text, accessory=button)
 
 

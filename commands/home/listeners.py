@@ -66,10 +66,10 @@ def refreshed(services: Services) -> RefreshState:
     try:
         done = snapshot.refresh(services)
     except SinchError as error:
-        return RefreshState(problem=escape(str(error)))
+        return RefreshState(problem=f"Refresh failed: Sinch could not be read ({escape(str(error))}).")
     if done is None:
-        return RefreshState(problem="another refresh is running; open the tab again in a moment")
-    return RefreshState()
+        return RefreshState(problem="Another refresh is running: open the tab again in a moment.")
+    return NOT_REFRESHING
 
 
 def home_for(

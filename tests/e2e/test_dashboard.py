@@ -13,9 +13,10 @@ import pytest
 
 from bot.blockkit import ids
 from bot.blockkit.blocks import MODAL_BLOCKS, SECTION_TEXT, money
+from bot.inventory import snapshot
 from bot.sinch import ImportNumber, SmsConfiguration
 from sandbox.slack import SlackUserDriver, View
-from storage import inventory
+from storage import inventory, leases
 from storage.inventory import E911Status, InventoryRow, Source
 from tests.harness import PROJECT_ID, World, answer_to, running_world, seed_active, shown
 
@@ -119,6 +120,15 @@ def test_refresh_picks_up_a_number_rented_meanwhile_and_a_failure_keeps_the_figu
     assert "Refresh failed: Sinch could not be read" in failed
     assert "The figures below are the last ones read." in failed
     assert f"*{counted + 1} active numbers*" in failed
+
+    store, now = world.services.store, world.services.clock()
+    assert leases.acquire(store, snapshot.LEASE_NAME, "the scheduler elsewhere", snapshot.LEASE_SECONDS, now)
+    try:
+        busy = shown(refresh(world, world.requester))
+    finally:
+        leases.release(store, snapshot.LEASE_NAME, "the scheduler elsewhere")
+    assert "Another refresh is running: open the tab again in a moment." in busy
+    assert "Refresh failed" not in busy and f"*{counted + 1} active numbers*" in busy
 
 
 def test_an_approver_sees_what_waits_for_them_below_the_dashboard(world: World) -> None:

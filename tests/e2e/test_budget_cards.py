@@ -7,11 +7,15 @@ from decimal import Decimal
 
 import pytest
 
+from bot.blockkit import ids
 from bot.blockkit.blocks import money
 from bot.inventory import snapshot
 from bot.sinch import Capability, NumberType
 from commands.release.listeners import REASON_BLOCK
 from sandbox.slack import Message
+from storage import requests
+from storage.request_types import RequestKind, RequestState
+from storage.requests import Request
 from tests.harness import APPROVALS, PROJECT_ID, World, open_modal, running_world, shown, sms_and_voice_number
 
 
@@ -37,6 +41,11 @@ def usd_spent(world: World) -> Decimal:
         (Decimal(n["money"]["amount"]) for n in numbers if n and n["money"]["currencyCode"] == "USD"),
         Decimal(0),
     )
+
+
+def pending_orders(world: World) -> list[Request]:
+    pending = requests.find_requests(world.services.store, states={RequestState.PENDING})
+    return [request for request in pending if request.kind is RequestKind.NUMBER_ORDER]
 
 
 def test_a_rent_over_budget_warns_and_a_release_shows_the_saving(world: World) -> None:
@@ -77,3 +86,23 @@ def test_a_rent_over_budget_warns_and_a_release_shows_the_saving(world: World) -
         f"*Monthly spend (USD):* {money(now, None)} → {money(now - saved, None)} (-{money(saved, None)})"
     ) in release_card
     assert "Over budget" not in release_card
+
+
+def test_a_number_order_within_budget_shows_its_spend_without_a_warning(world: World) -> None:
+    snapshot.refresh(world.services)
+    now = usd_spent(world)
+    budget = now + 1000
+    world.services.settings.numbot_monthly_budget = {"USD": budget}
+
+    form = open_modal(world, world.requester, "order US LOCAL --quantity 2", ids.ORDER_MODAL)
+    world.requester.submit(form, {})
+    request = world.wait_for(lambda _: next(iter(pending_orders(world)), None))
+    order_card = shown(card_titled(world, f"{request.id}: "))
+
+    assert request.monthly_cost is not None and request.currency == "USD"
+    monthly = request.monthly_cost
+    assert (
+        f"*Monthly spend (USD):* {money(now, None)} → {money(now + monthly, None)} "
+        f"(+{money(monthly, None)}) · budget {money(budget, None)}"
+    ) in order_card
+    assert "Over budget" not in order_card

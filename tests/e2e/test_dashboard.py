@@ -104,6 +104,7 @@ def test_the_tab_asks_for_a_first_read_then_shows_what_sinch_holds(world: World)
 
 
 def test_refresh_picks_up_a_number_rented_meanwhile_and_a_failure_keeps_the_figures(world: World) -> None:
+    snapshot.refresh(world.services)
     world.requester.open_home()
     before = home_showing(world, world.requester, "active numbers*")
     counted = len(sandbox_numbers(world))
@@ -114,7 +115,7 @@ def test_refresh_picks_up_a_number_rented_meanwhile_and_a_failure_keeps_the_figu
     assert inventory.count(world.services.store, Source.ACTIVE) == counted + 1
     assert rented in [row.phone_number for row in inventory.rows(world.services.store, Source.ACTIVE)]
 
-    world.sinch.faults.fail_next(5, 403)
+    world.sinch.faults.fail_next(1, 403)
     failed = shown(refresh(world, world.requester))
 
     assert "Refresh failed: Sinch could not be read" in failed
@@ -132,6 +133,7 @@ def test_refresh_picks_up_a_number_rented_meanwhile_and_a_failure_keeps_the_figu
 
 
 def test_an_approver_sees_what_waits_for_them_below_the_dashboard(world: World) -> None:
+    snapshot.refresh(world.services)
     world.approver.open_home()
     text = shown(home_showing(world, world.approver, "Waiting for your approval"))
     assert text.index("Needs attention") < text.index("Your pending requests")

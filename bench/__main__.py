@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from rich.console import Console
 
-from bench import ack_latency, callback_ingest, inventory, orders, poll_cost, slack_burst
+from bench import ack_latency, callback_ingest, insight, inventory, orders, poll_cost, slack_burst
 from bench.results import BenchResult, Metric, render, write_json
 
 BENCHMARKS: dict[str, Callable[[], BenchResult]] = {
@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, Callable[[], BenchResult]] = {
     "burst": slack_burst.run,
     "inventory": inventory.run,
     "orders": orders.run,
+    "insight": insight.run,
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, timedelta, tzinfo
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,8 +18,11 @@ from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.inventory.budget import BUDGET_EXAMPLE, parse_budget
+
 DIGEST_DEFAULT_SCHEDULE = "0 9 * * mon"
 DIGEST_OFF = "off"
+
 SLACK_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 
 
@@ -127,6 +131,13 @@ class Settings(BaseSettings):
         "UTC", description="The team's IANA time zone (e.g. Europe/Paris): the digest's schedule and dates."
     )
     numbot_log_level: str = Field("INFO", description="Python logging level.")
+    numbot_monthly_budget: Annotated[dict[str, Decimal] | None, NoDecode] = Field(
+        None,
+        description=(
+            f"Monthly budget per currency ({BUDGET_EXAMPLE}): approval cards warn when a request would "
+            "take spend above it. Unset: no budget."
+        ),
+    )
 
     @field_validator("numbot_approvers", "numbot_admins", mode="before")
     @classmethod
@@ -155,6 +166,11 @@ class Settings(BaseSettings):
         if value.strip().lower() != DIGEST_OFF:
             cron_trigger(value, UTC)
         return value.strip()
+
+    @field_validator("numbot_monthly_budget", mode="before")
+    @classmethod
+    def _budget(cls, value: object) -> object:
+        return parse_budget(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

@@ -34,10 +34,11 @@ from sandbox.console.workspace import (
 CHATTY_LIBRARIES = ("httpx", "apscheduler", "websockets", "waitress")
 
 
-def run_console(settings: Settings, script: str | None = None) -> int:
+def run_console(settings: Settings, script: str | None = None, *, inventory: int = 0) -> int:
     """Interactive on a terminal; otherwise run `script` (a file, or - for stdin) and print the transcript.
 
-    Returns the exit code: 0, 1 when a script step failed, 2 when the script cannot be read.
+    Returns the exit code: 0, 1 when a script step failed, 2 when the script cannot be read. The Sinch
+    sandbox starts with `inventory` numbers spread like a real team's.
     """
     if script is None and not sys.stdin.isatty():
         script = "-"
@@ -48,7 +49,7 @@ def run_console(settings: Settings, script: str | None = None) -> int:
         return 2
     console = terminal_console() if sys.stdout.isatty() else plain_console()
     _quiet_library_logs(settings)
-    with console_session(settings, console) as live:
+    with console_session(settings, console, inventory=inventory) as live:
         session = live.session
         if lines is None:
             # Imported here: the prompt library is needed only with a person at the keyboard.
@@ -84,10 +85,14 @@ class LiveConsole:
 
 @contextmanager
 def console_session(
-    settings: Settings, console: Console, *, expect_timeout: float = EXPECT_TIMEOUT_SECONDS
+    settings: Settings,
+    console: Console,
+    *,
+    expect_timeout: float = EXPECT_TIMEOUT_SECONDS,
+    inventory: int = 0,
 ) -> Iterator[LiveConsole]:
     """The workspace, the bot and a session showing everything on `console` until the block ends."""
-    with running_console_world(settings) as world:
+    with running_console_world(settings, inventory=inventory) as world:
         board = ActionBoard()
         screen = Screen(console, display_name, board, emoji=console.is_terminal)
         services = world.runtime.services

@@ -73,8 +73,11 @@ def console_settings(base: Settings, slack: LocalSlack, database: Path) -> Setti
 
 
 @contextmanager
-def running_console_world(base: Settings) -> Iterator[ConsoleWorld]:
-    """Start the workspace and the bot; the database is `NUMBOT_DATABASE` if set, else a temporary file."""
+def running_console_world(base: Settings, *, inventory: int = 0) -> Iterator[ConsoleWorld]:
+    """Start the workspace and the bot; the database is `NUMBOT_DATABASE` if set, else a temporary file.
+
+    An embedded Sinch sandbox starts with `inventory` numbers spread like a real team's.
+    """
     with tempfile.TemporaryDirectory(prefix="numbot-console-") as scratch:
         database = (
             base.numbot_database
@@ -83,7 +86,8 @@ def running_console_world(base: Settings) -> Iterator[ConsoleWorld]:
         )
         slack = local_workspace().start()
         try:
-            with serving(slack, console_settings(base, slack, database)) as runtime:
+            settings = console_settings(base, slack, database)
+            with serving(slack, settings, sandbox_inventory=inventory) as runtime:
                 yield ConsoleWorld(slack, runtime)
         finally:
             slack.stop()

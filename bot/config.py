@@ -97,6 +97,14 @@ class Settings(BaseSettings):
         False,
         description="Keep the deprecated `rent` and `rent-any` (US LOCAL only) beside Number Orders.",
     )
+    numbot_inventory_refresh_minutes: float = Field(
+        15.0,
+        ge=0,
+        description=(
+            "Minutes between reads of the whole inventory; numbot's own changes also start one. "
+            "0 turns background reads off (the Home tab's Refresh still reads)."
+        ),
+    )
     numbot_log_level: str = Field("INFO", description="Python logging level.")
 
     @field_validator("numbot_approvers", "numbot_admins", mode="before")

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import approvals
+from bot.inventory import snapshot
 from bot.services import Services
 from bot.watching import callbacks, orders, watcher
 from storage import leases
@@ -39,6 +40,7 @@ def _forget_expired_secret(services: Services) -> bool:
 
 
 PROCESS_EVENTS = "process-events"
+REFRESH_INVENTORY = "refresh-inventory"
 FORGET_EXPIRED_SECRET = "forget-expired-secret"  # noqa: S105 - a job's name, not a secret
 
 JOBS: tuple[Job, ...] = (
@@ -51,6 +53,8 @@ JOBS: tuple[Job, ...] = (
     Job("remind-expiring-orders", 15.0, orders.remind_expiring),
     Job("reconcile-executing", 30.0, watcher.reconcile_executing),
     Job(FORGET_EXPIRED_SECRET, 60.0, _forget_expired_secret),
+    # Often, so numbot's own changes show soon; it reads Sinch only when one was made or the interval passed.
+    Job(REFRESH_INVENTORY, 10.0, snapshot.refresh_if_due),
 )
 
 

@@ -119,6 +119,9 @@ def bot_settings(slack: LocalSlack, sinch: RunningSandbox, database: Path, **ove
         "numbot_notifications_channel": ALERTS.id,
         "numbot_http_host": "127.0.0.1",
         "numbot_http_port": 0,
+        # Worlds start without background Sinch reads: they would take the faults a test injects for the call
+        # it is about. Worlds that show or measure the inventory turn them on.
+        "numbot_inventory_refresh_minutes": 0,
     }
     values.update(overrides)
     # _env_file=None: a developer's own .env must not leak into tests.

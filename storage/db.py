@@ -327,6 +327,16 @@ def m009_form_drafts(db: Database) -> None:
     db.execute("CREATE INDEX form_drafts_expires ON form_drafts (expires_at)")
 
 
+@MIGRATIONS()
+def m010_inventory(db: Database) -> None:
+    # A copy of the project's numbers, so the Home tab, reports and digests answer at once at any size instead
+    # of reading every page from Sinch; E911 results and what changed are kept beside it.
+    # One statement at a time: executescript would commit the migration's transaction half-way.
+    for statement in _INVENTORY_SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 _INITIAL_SCHEMA = """
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -433,4 +443,67 @@ CREATE TABLE leases (
     owner TEXT NOT NULL,
     expires_at TEXT NOT NULL
 );
+"""
+
+_INVENTORY_SCHEMA = """
+CREATE TABLE inventory_numbers (
+    source TEXT NOT NULL CHECK (source IN ('active', 'imported')),
+    phone_number TEXT NOT NULL,
+    region TEXT NOT NULL,
+    number_type TEXT NOT NULL,
+    capabilities TEXT NOT NULL,
+    has_sms INTEGER NOT NULL,
+    has_voice INTEGER NOT NULL,
+    display_name TEXT NOT NULL,
+    sms_service_plan_id TEXT NOT NULL,
+    sms_campaign_id TEXT NOT NULL,
+    voice_type TEXT NOT NULL,
+    voice_id TEXT NOT NULL,
+    monthly_price TEXT,
+    currency TEXT NOT NULL,
+    next_charge_date TEXT,
+    provisioning_failed INTEGER NOT NULL,
+    idle INTEGER NOT NULL,
+    needs_e911 INTEGER NOT NULL,
+    e911 TEXT NOT NULL,
+    e911_checked_at TEXT,
+    generation INTEGER NOT NULL,
+    added_generation INTEGER NOT NULL,
+    PRIMARY KEY (source, phone_number)
+);
+CREATE INDEX inventory_e911_due ON inventory_numbers (needs_e911, e911_checked_at) WHERE needs_e911 = 1;
+CREATE INDEX inventory_generation ON inventory_numbers (source, generation);
+
+CREATE TABLE inventory_sources (
+    source TEXT PRIMARY KEY,
+    generation INTEGER NOT NULL,
+    refreshed_at TEXT NOT NULL
+);
+
+CREATE TABLE inventory_stale (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    since TEXT NOT NULL
+);
+
+CREATE TABLE inventory_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    phone_number TEXT NOT NULL,
+    change TEXT NOT NULL CHECK (change IN ('added', 'removed', 'e911_set', 'e911_lost'))
+);
+CREATE INDEX inventory_changes_at ON inventory_changes (at);
+
+CREATE TABLE inventory_spend (
+    day TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    numbers INTEGER NOT NULL,
+    PRIMARY KEY (day, currency)
+);
+
+CREATE TABLE e911_checks (
+    at TEXT NOT NULL
+);
+CREATE INDEX e911_checks_at ON e911_checks (at);
 """

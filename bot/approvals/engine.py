@@ -21,6 +21,7 @@ from bot.approvals.card import render_card, render_outcome_reply
 from bot.blockkit.blocks import mention
 from bot.blockkit.text import escape
 from bot.errors import UserFacingError
+from bot.inventory import snapshot
 from bot.services import Services
 from bot.sinch import SinchError, Transport
 from storage import outbox, requests
@@ -220,6 +221,8 @@ def _finish(services: Services, executing: Request, outcome: Outcome, actor: str
             error=None if outcome.ok else outcome.text,
         )
         if finished is not None:
+            # Whatever the request did (or half did), the inventory snapshot reads Sinch again soon.
+            snapshot.changed(services)
             _update_card(services, finished)
             _reply(services, finished, outcome.text)
     return finished

@@ -28,6 +28,7 @@ from bot.blockkit.dates import slack_date
 from bot.blockkit.metadata import OrderAgain, OrderRef
 from bot.blockkit.text import escape
 from bot.errors import UserFacingError
+from bot.inventory import snapshot
 from bot.services import Services
 from bot.sinch import ActiveNumber, NotFound, NumberOrder, NumberOrderState, SinchError
 from bot.watching.provisioning import (
@@ -236,6 +237,8 @@ def _tell_change(services: Services, change: _Change) -> None:
     )
     if not recorded:
         return
+    if change.actives:
+        snapshot.changed(services)
     for number in change.actives:
         watch_if_pending(services, number, request_id=change.seen.request_id)
     # How an order ended, or that it needs the team (BLOCKED), is news for the notifications channel too.

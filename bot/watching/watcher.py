@@ -17,6 +17,7 @@ from functools import partial
 from bot import approvals
 from bot.approvals.policy import STUCK_AFTER
 from bot.blockkit.blocks import section, to_dicts, with_sandbox_note
+from bot.inventory import snapshot
 from bot.services import Services
 from bot.sinch import (
     CallbackEvent,
@@ -258,6 +259,7 @@ def _settle(services: Services, watch: Watch, ending: _Ending) -> None:
     """Record the outcome and queue its messages together; a poll and a callback racing report once."""
     with services.store.transaction():
         if watches.settle(services.store, watch.phone_number, watch.api, ending.outcome, services.clock()):
+            snapshot.changed(services)  # provisioning ended: the number's configuration is new
             tell(services, watch.request_id, ending.report, digest_key=DIGEST_KEY)
 
 

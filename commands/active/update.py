@@ -16,6 +16,7 @@ from bot.blockkit import ids
 from bot.blockkit.blocks import context, section
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
 from bot.blockkit.text import escape
+from bot.inventory import snapshot
 from bot.services import Services
 from bot.sinch import ActiveNumber, UpdateActiveNumber
 from commands.active.update_plan import CurrentNumber, UpdatePlan, plan_update, update_problems
@@ -103,6 +104,7 @@ def update_view(number: ActiveNumber, response_url: str | None, *, sandbox: bool
 def rename(services: Services, user: str, current: CurrentNumber, plan: UpdatePlan, respond: Respond) -> None:
     name = plan.update.display_name or ""
     services.sinch.update_active(current.phone_number, UpdateActiveNumber(display_name=name))
+    snapshot.changed(services)
     audit.record(
         services.store,
         actor=user,

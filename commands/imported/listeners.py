@@ -13,6 +13,7 @@ from slack_bolt import Ack
 from bot.approvals import CardSummary, policy
 from bot.blockkit import ids
 from bot.errors import UsageError, UserFacingError
+from bot.inventory import snapshot
 from bot.services import Services
 from bot.sinch import ImportedNumber, NotFound
 from commands.imported.execute import (
@@ -140,6 +141,7 @@ def update(invocation: Invocation, services: Services) -> None:
         invocation.reply(sent_text(request, services), sandbox=services.sandbox)
         return
     services.sinch.imported_update(number.phone_number, planned.update)
+    snapshot.changed(services)
     audit.record(
         services.store,
         actor=invocation.user_id,

@@ -1,7 +1,7 @@
 """A local Slack workspace: the Web API subset numbot uses, Socket Mode, and users who act like people."""
 
 from sandbox.slack.driver import SlackUserDriver
-from sandbox.slack.files import FILE_MAX_BYTES, FileRefusedError, FileUpload, StoredFile
+from sandbox.slack.files import FILE_MAX_BYTES, FileRefusedError, FileUpload, StoredFile, UploadedFile
 from sandbox.slack.local_slack import LocalSlack
 from sandbox.slack.models import Ack, ApiCall, ElementNotFoundError, Message, SlackChannel, SlackUser, View
 from sandbox.slack.rate_limit import RateLimits
@@ -22,5 +22,6 @@ __all__ = [
     "SlackUser",
     "SlackUserDriver",
     "StoredFile",
+    "UploadedFile",
     "View",
 ]

@@ -23,11 +23,16 @@ class Conversations:
         self._threads: dict[tuple[str, str], list[str]] = {}
         self._ephemerals: dict[str, list[Message]] = {}
 
-    def post(self, channel: str, text: str, blocks: list[JsonDict], thread_ts: str | None = None) -> Message:
+    def post(
+        self,
+        channel: str,
+        text: str,
+        blocks: list[JsonDict],
+        thread_ts: str | None = None,
+        files: list[JsonDict] | None = None,
+    ) -> Message:
         if thread_ts is not None:
-            parent = self._find(channel, thread_ts)
-            if parent is None:
-                raise ApiError("thread_not_found")
+            parent = self.thread_parent(channel, thread_ts)
             # Replying to a reply lands in the same thread, as in Slack.
             thread_ts = parent.thread_ts or parent.ts
         message = Message(
@@ -38,6 +43,7 @@ class Conversations:
             user=self._bot_user_id,
             bot=True,
             thread_ts=thread_ts,
+            files=files or [],
         )
         self._messages[(channel, message.ts)] = message
         if thread_ts is None:
@@ -45,6 +51,13 @@ class Conversations:
         else:
             self._threads.setdefault((channel, thread_ts), []).append(message.ts)
         return message
+
+    def thread_parent(self, channel: str, thread_ts: str) -> Message:
+        """The message a reply at `thread_ts` would land under (Slack's `thread_not_found` if none)."""
+        parent = self._find(channel, thread_ts)
+        if parent is None:
+            raise ApiError("thread_not_found")
+        return parent
 
     def update(self, channel: str, ts: str, text: str | None, blocks: list[JsonDict] | None) -> Message:
         """Fields left out keep their value, like chat.update; the old version goes to `edits`."""

@@ -30,6 +30,7 @@ CONTEXT_ELEMENTS_MAX = 10
 PRIVATE_METADATA_MAX = 3000
 VIEW_TITLE_MAX = 24
 VIEW_BUTTON_MAX = 24
+ALT_TEXT_MAX = 2000
 
 # How many options each kind of choice element may offer.
 OPTIONS_MAX = {
@@ -149,11 +150,28 @@ class _Checker:
             self.elements(
                 block.get("elements"), CONTEXT_ELEMENTS_MAX, f"{pointer}/elements", interactive=False
             )
+        elif kind == "image":
+            self.image(block, pointer)
         elif kind == "input":
             self.text_object(block.get("label"), LABEL_MAX, f"{pointer}/label", plain_only=True)
             if "hint" in block:
                 self.text_object(block["hint"], LABEL_MAX, f"{pointer}/hint", plain_only=True)
             self.element(block.get("element"), f"{pointer}/element", in_input=True)
+
+    def image(self, image: JsonDict, pointer: str) -> None:
+        """An image shows a URL or a Slack file (exactly one), described for screen readers."""
+        alt_text = image.get("alt_text")
+        if not isinstance(alt_text, str) or not alt_text:
+            self.fail("must be more than 0 characters", f"{pointer}/alt_text")
+        self.max_length(alt_text, ALT_TEXT_MAX, f"{pointer}/alt_text")
+        if ("image_url" in image) == ("slack_file" in image):
+            self.fail("must provide exactly one of image_url or slack_file", pointer)
+        elif "image_url" in image:
+            self.max_length(image["image_url"], URL_MAX, f"{pointer}/image_url")
+        else:
+            reference = image["slack_file"]
+            if not isinstance(reference, dict) or ("id" in reference) == ("url" in reference):
+                self.fail("must provide exactly one of id or url", f"{pointer}/slack_file")
 
     def section(self, block: JsonDict, pointer: str) -> None:
         if "text" not in block and "fields" not in block:

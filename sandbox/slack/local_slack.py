@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
 from sandbox.slack.delivery import ACK_DEADLINE_SECONDS, HttpTransport, Transport
 from sandbox.slack.driver import SlackUserDriver
 from sandbox.slack.faults import Faults
-from sandbox.slack.files import StoredFile
+from sandbox.slack.files import StoredFile, UploadedFile
 from sandbox.slack.models import ApiCall, Message, SlackChannel, SlackUser, View
 from sandbox.slack.rate_limit import RateLimits
 from sandbox.slack.signing import SignatureMode
@@ -25,7 +27,9 @@ T = TypeVar("T")
 class LocalSlack:
     """A Slack workspace on loopback that enforces Slack's documented limits (see shared/SLACK.md).
 
-    `files_read=False` installs the app without files:read: files.info and file downloads are refused.
+    `files_read=False` installs the app without files:read: files.info and file downloads are refused;
+    `files_write=False` without files:write: the upload flow is refused. Files the app uploads are written
+    to `files_dir` (by default a temporary folder of this LocalSlack, removed when it stops).
     """
 
     def __init__(
@@ -42,6 +46,8 @@ class LocalSlack:
         clock: Callable[[], float] = time.monotonic,
         chat_write_public: bool = False,
         files_read: bool = True,
+        files_write: bool = True,
+        files_dir: Path | str | None = None,
         ack_deadline: float = ACK_DEADLINE_SECONDS,
     ) -> None:
         self.signing_secret = signing_secret
@@ -49,6 +55,12 @@ class LocalSlack:
         self.app_token = app_token
         self._ack_deadline = ack_deadline
         identity = BotIdentity(team_id=team_id)
+        self._owned_files_dir = (
+            tempfile.TemporaryDirectory(prefix="local-slack-files-") if files_dir is None else None
+        )
+        self.files_dir = Path(self._owned_files_dir.name if self._owned_files_dir else files_dir or ".")
+        """Where files the app uploads are written, as `<file id>-<name>`."""
+        self.files_dir.mkdir(parents=True, exist_ok=True)
         self._workspace = Workspace(
             identity,
             users=users,
@@ -56,6 +68,7 @@ class LocalSlack:
             usergroups=usergroups or {},
             chat_write_public=chat_write_public,
             clock=clock,
+            files_dir=self.files_dir,
         )
         self._faults = Faults()
         self._socket_mode = SocketModeServer(
@@ -68,6 +81,7 @@ class LocalSlack:
             faults=self._faults,
             socket_mode_url=self._socket_mode.issue_url,
             files_read=files_read,
+            files_write=files_write,
         )
         self._server: BackgroundServer | None = None
         self._http: HttpTransport | None = None
@@ -78,6 +92,8 @@ class LocalSlack:
     def start(self, host: str = "127.0.0.1", port: int = 0) -> LocalSlack:
         self._server = BackgroundServer(self._web_api, host=host, port=port).start()
         self.serve_files_from(self._server.url)
+        with self._workspace.transaction() as workspace:
+            workspace.files.upload_base_url = self._server.url
         self._socket_mode.start()
         return self
 
@@ -87,6 +103,8 @@ class LocalSlack:
         self._socket_mode.stop()
         if self._server is not None:
             self._server.stop()
+        if self._owned_files_dir is not None:
+            self._owned_files_dir.cleanup()
 
     def __enter__(self) -> LocalSlack:
         return self.start()
@@ -185,6 +203,19 @@ class LocalSlack:
         """A file a user uploaded (ApiError file_not_found if there is none)."""
         with self._workspace.reading() as workspace:
             return workspace.files.get(file_id)
+
+    def uploads(self) -> list[UploadedFile]:
+        """Every file the app uploaded (files.completeUploadExternal), oldest first."""
+        with self._workspace.reading() as workspace:
+            return workspace.files.uploaded()
+
+    def wait_for_upload(
+        self, matching: Callable[[UploadedFile], bool] = lambda _: True, timeout: float = 5.0
+    ) -> UploadedFile:
+        """The oldest upload `matching` accepts, awaited as the workspace changes (TimeoutError if none)."""
+        return self.wait_for(
+            lambda slack: next((one for one in slack.uploads() if matching(one)), None), timeout
+        )
 
     def serve_files_from(self, base_url: str) -> None:
         """Where file objects say files are (`url_private…`); another host stands in for a tampered answer."""

@@ -76,6 +76,8 @@ class Message:
     edited_ts: str | None = None
     """When the latest edit landed, on the workspace's ts clock (Slack's `edited.ts`)."""
     ephemeral: bool = False
+    files: list[JsonDict] = field(default_factory=list)
+    """The file objects a message shares (files.completeUploadExternal with a channel)."""
 
     def buttons(self) -> list[PlacedElement]:
         return buttons(self.blocks)
@@ -97,6 +99,9 @@ class Message:
             payload["bot_id"] = bot_id
         if self.thread_ts is not None:
             payload["thread_ts"] = self.thread_ts
+        if self.files:
+            payload["files"] = self.files
+            payload["upload"] = True
         if self.edited_ts is not None:
             payload["edited"] = {"user": self.user, "ts": self.edited_ts}
         return payload

@@ -22,7 +22,7 @@ def post_response(workspace: Workspace, target: ResponseTarget, body: JsonDict) 
             else:
                 conversations.delete(target.channel_id, original)
         return
-    text, blocks = message_content(body)
+    text, blocks = message_content(workspace, body)
     if body.get("replace_original") and original is not None:
         if target.message_is_ephemeral:
             conversations.update_ephemeral(target.user_id, original, text, blocks)

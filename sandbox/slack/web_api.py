@@ -17,6 +17,7 @@ from sandbox.slack.api_methods import BOT_METHODS, Args
 from sandbox.slack.block_kit import JsonDict
 from sandbox.slack.errors import ApiError
 from sandbox.slack.faults import Faults
+from sandbox.slack.files import UploadRefusedError
 from sandbox.slack.models import ApiCall
 from sandbox.slack.rate_limit import RateLimits, TokenBuckets, retry_after_header
 from sandbox.slack.responses import post_response
@@ -28,15 +29,23 @@ if TYPE_CHECKING:
 
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 # Arguments WebClient sends as JSON strings when it posts a form.
-JSON_ARGUMENTS = frozenset({"blocks", "view", "attachments", "metadata"})
+JSON_ARGUMENTS = frozenset({"blocks", "view", "attachments", "metadata", "files"})
 BOT_SCOPES = "chat:write,commands,users:read,usergroups:read,channels:read,channels:join,groups:read,im:write"
 FILES_READ = "files:read"
+FILES_WRITE = "files:write"
+# The scope each files.* method needs (files.info reads, the upload flow writes).
+FILE_METHOD_SCOPES = {
+    "files.info": FILES_READ,
+    "files.getUploadURLExternal": FILES_WRITE,
+    "files.completeUploadExternal": FILES_WRITE,
+}
 DOWNLOAD_CHUNK_BYTES = 64 * 1024
 
 
 class WebApi:
-    """`/api/<method>` (Bearer token; JSON or form args), `/response/<token>` (response_url posts) and
-    `/files-pri/<team>-<file id>/[download/]<name>` (a file's bytes, for the bot token only).
+    """`/api/<method>` (Bearer token; JSON or form args), `/response/<token>` (response_url posts),
+    `/files-pri/<team>-<file id>/[download/]<name>` (a file's bytes, for the bot token only) and
+    `/upload/v1/<key>` (the upload URLs files.getUploadURLExternal hands out).
 
     `tokens` maps each valid token to its kind: "bot" (xoxb) or "app" (xapp, for apps.connections.open).
     """
@@ -50,9 +59,10 @@ class WebApi:
         faults: Faults,
         socket_mode_url: Callable[[], str],
         files_read: bool = True,
+        files_write: bool = True,
     ) -> None:
         self._workspace = workspace
-        self._files_read = files_read
+        self._granted = {FILES_READ: files_read, FILES_WRITE: files_write}
         self._tokens = tokens
         self._faults = faults
         self._socket_mode_url = socket_mode_url
@@ -67,6 +77,7 @@ class WebApi:
                 Rule("/response/<token>", endpoint="response"),
                 Rule("/files-pri/<file_key>/<name>", endpoint="file"),
                 Rule("/files-pri/<file_key>/download/<name>", endpoint="file"),
+                Rule("/upload/v1/<upload_key>", endpoint="upload", methods=["POST"]),
             ]
         )
 
@@ -80,6 +91,8 @@ class WebApi:
             response = self._api(request, values["method"])
         elif endpoint == "file":
             response = self._file(request, values["file_key"], values["name"])
+        elif endpoint == "upload":
+            response = self._upload(request, values["upload_key"])
         else:
             response = self._response_url(request, values["token"])
         return response(environ, start_response)
@@ -97,13 +110,9 @@ class WebApi:
         refusal = self._refuse_token(method, token)
         if refusal is not None:
             return self._answer(method, args, {"ok": False, "error": refusal})
-        if method.startswith("files.") and not self._files_read:
-            missing = {
-                "ok": False,
-                "error": "missing_scope",
-                "needed": FILES_READ,
-                "provided": self._scopes(),
-            }
+        needed = FILE_METHOD_SCOPES.get(method)
+        if needed is not None and not self._granted[needed]:
+            missing = {"ok": False, "error": "missing_scope", "needed": needed, "provided": self._scopes()}
             return self._answer(method, args, missing)
         if method == "chat.postMessage" and self._post_message_limit is not None:
             wait = self._post_message_limit.take(str(args.get("channel")))
@@ -154,7 +163,8 @@ class WebApi:
 
     def _scopes(self) -> str:
         public = ",chat:write.public" if self._workspace.directory.chat_write_public else ""
-        return BOT_SCOPES + public + ("," + FILES_READ if self._files_read else "")
+        files = "".join(f",{scope}" for scope, granted in self._granted.items() if granted)
+        return BOT_SCOPES + public + files
 
     def _file(self, request: Request, file_key: str, name: str) -> Response:
         """A file's exact bytes, streamed; without the bot token Slack answers no (and never the bytes)."""
@@ -163,7 +173,7 @@ class WebApi:
             return Response("not_authed", status=401, mimetype="text/plain")
         if self._tokens.get(token) != "bot":
             return Response("invalid_auth", status=403, mimetype="text/plain")
-        if not self._files_read:
+        if not self._granted[FILES_READ]:
             return Response("missing_scope", status=403, mimetype="text/plain")
         with self._workspace.reading() as workspace:
             stored = workspace.files.at(file_key, name)
@@ -174,6 +184,19 @@ class WebApi:
         response.headers["Content-Length"] = str(len(stored.content))
         response.headers["Content-Disposition"] = "attachment"
         return response
+
+    def _upload(self, request: Request, upload_key: str) -> Response:
+        """The bytes of a reserved file, raw or as a multipart form's one file; the URL is good once, for
+        exactly the length announced (a body of another size is refused before it is read)."""
+        try:
+            with self._workspace.reading() as workspace:
+                expected = workspace.files.expected_length(upload_key)
+            content = _uploaded_bytes(request, expected)
+            with self._workspace.transaction() as workspace:
+                workspace.files.receive(upload_key, content)
+        except UploadRefusedError as refused:
+            return Response(refused.reason, status=refused.status, mimetype="text/plain")
+        return Response(f"OK - {len(content)}", mimetype="text/plain")
 
     def _response_url(self, request: Request, token: str) -> Response:
         body = request.get_json(silent=True)
@@ -215,6 +238,20 @@ def _arguments(request: Request) -> Args:
             except json.JSONDecodeError as error:
                 raise ApiError("invalid_arguments", [f"{name} is not valid JSON: {error}"]) from error
     return args
+
+
+def _uploaded_bytes(request: Request, expected: int) -> bytes:
+    if request.mimetype == "multipart/form-data":
+        parts = list(request.files.values())
+        if len(parts) != 1:
+            raise UploadRefusedError(400, "a multipart upload carries exactly one file")
+        content: bytes = parts[0].read(expected + 1)
+        return content
+    if request.content_length != expected:
+        raise UploadRefusedError(
+            400, f"length {request.content_length} differs from the {expected} bytes announced"
+        )
+    return request.get_data()
 
 
 def _bearer_token(request: Request) -> str:

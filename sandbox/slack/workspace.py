@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar, cast
 
 from sandbox.slack.conversations import Conversations
@@ -42,6 +43,7 @@ class Workspace:
         usergroups: dict[str, list[str]],
         chat_write_public: bool,
         clock: Callable[[], float],
+        files_dir: Path,
     ) -> None:
         self.identity = identity
         self.clock = clock
@@ -52,7 +54,7 @@ class Workspace:
         self.directory = Directory(users, channels, usergroups, chat_write_public)
         self.conversations = Conversations(self._next_ts, identity.bot_user_id)
         self.views = ViewStacks(self._next_id)
-        self.files = Files(self._next_id, identity.team_id)
+        self.files = Files(self._next_id, identity.team_id, files_dir)
         self.triggers = Triggers(clock)
         self.response_urls = ResponseUrls(clock)
         self.calls: list[ApiCall] = []

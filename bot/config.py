@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.inventory.budget import BUDGET_EXAMPLE, parse_budget
 
 SLACK_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 
@@ -106,6 +109,13 @@ class Settings(BaseSettings):
         ),
     )
     numbot_log_level: str = Field("INFO", description="Python logging level.")
+    numbot_monthly_budget: Annotated[dict[str, Decimal] | None, NoDecode] = Field(
+        None,
+        description=(
+            f"Monthly budget per currency ({BUDGET_EXAMPLE}): approval cards warn when a request would "
+            "take spend above it. Unset: no budget."
+        ),
+    )
 
     @field_validator("numbot_approvers", "numbot_admins", mode="before")
     @classmethod
@@ -121,6 +131,11 @@ class Settings(BaseSettings):
                 f"not Slack user or user-group ids: {', '.join(bad)} (expected U..., W... or S...)"
             )
         return value
+
+    @field_validator("numbot_monthly_budget", mode="before")
+    @classmethod
+    def _budget(cls, value: object) -> object:
+        return parse_budget(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

@@ -193,6 +193,14 @@ _UNSUBMITTED_ENDS = (
 )
 
 
+def count_blocked(store: Store) -> int:
+    """Orders Sinch's review sent back and nobody has fixed yet: they wait on the team, not on Sinch."""
+    row = store.db.execute(
+        "SELECT COUNT(*) FROM number_orders WHERE state = ? AND settled_at IS NULL", [BLOCKED]
+    ).fetchone()
+    return int(row[0])
+
+
 def find_orders(
     store: Store, *, now: datetime, open_only: bool = False, requester: str | None = None, limit: int = 50
 ) -> tuple[list[TrackedOrder], int]:

@@ -35,6 +35,7 @@ __all__ = [
     "RequestDraft",
     "RequestKind",
     "RequestState",
+    "count_requests",
     "create_request",
     "due_for_expiry",
     "find_requests",
@@ -173,6 +174,15 @@ def find_requests(
             params.append(value)
     where = " AND ".join(conditions) or "1"
     return _select(store, f"{where} ORDER BY created_at DESC, id LIMIT ?", [*params, limit])
+
+
+def count_requests(store: Store, states: Collection[RequestState]) -> int:
+    ordered_states = tuple(sorted(states))
+    row = store.db.execute(
+        f"SELECT COUNT(*) FROM requests WHERE state IN {in_clause(ordered_states)}",  # noqa: S608
+        ordered_states,
+    ).fetchone()
+    return int(row[0])
 
 
 def transition(

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
+from bot.approvals.spend import spend_of
 from bot.blockkit import ids
 from bot.blockkit.blocks import context, fields, header, mention, money, section, to_dicts, with_sandbox_note
 from bot.blockkit.dates import slack_date
@@ -65,6 +66,9 @@ def render_card(request: Request, *, now: datetime, sandbox: bool) -> tuple[str,
         pairs.append(("Setup", money(request.setup_cost, request.currency)))
         pairs.append(("Monthly", money(request.monthly_cost, request.currency)))
     blocks.extend(fields(pairs))
+    spend = spend_of(summary)
+    if spend is not None:
+        blocks.append(section("\n".join(spend.card_lines())))
     blocks.extend(section(f":warning: {escape(str(warning))}") for warning in summary.get("warnings", []))
     blocks.append(section(status + _detail(request)))
     if request.state is RequestState.PENDING:

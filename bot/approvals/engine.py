@@ -18,10 +18,12 @@ from pydantic import BaseModel, Field
 
 from bot.approvals import policy
 from bot.approvals.card import render_card, render_outcome_reply
+from bot.approvals.spend import with_spend
 from bot.blockkit.blocks import mention
 from bot.blockkit.text import escape
 from bot.errors import UserFacingError
 from bot.inventory import snapshot
+from bot.inventory.budget import MonthlyCost
 from bot.services import Services
 from bot.sinch import SinchError, Transport
 from storage import outbox, requests
@@ -40,6 +42,8 @@ class CardSummary(BaseModel):
     title: str
     fields: list[tuple[str, str]] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    # What a removal takes off the monthly bill (costs a request adds are its draft's `monthly_cost`).
+    removes_monthly: MonthlyCost | None = None
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -90,6 +94,7 @@ def submit(services: Services, draft: RequestDraft) -> Request:
         raise UserFacingError("No approvals channel is configured (NUMBOT_APPROVALS_CHANNEL); ask an admin.")
     store = services.store
     now = services.clock()
+    draft = with_spend(services, draft)
     with store.transaction():
         request = requests.create_request(store, draft, now)
         if request.card_outbox_id is None:

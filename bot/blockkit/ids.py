@@ -18,6 +18,7 @@ CANCEL: Final = "approval.cancel"
 MORE_ACTIVE: Final = "active.more"  # next page of `list`
 E911_EDIT: Final = "e911.edit"
 ORDER_FIX: Final = "orders.fix"  # "Fix and resubmit" under a blocked order's report
+HOME_REFRESH: Final = "home.refresh"  # "Refresh" on the Home tab: read the inventory from Sinch again
 ORDER_AGAIN: Final = "orders.again"  # "Start again" / "Start a new order" after an expiry or a rejection
 
 # Modals (callback_id)

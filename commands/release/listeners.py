@@ -15,6 +15,7 @@ from bot.blockkit.dates import DATE_ONLY, slack_date
 from bot.blockkit.metadata import PRIVATE_METADATA_LIMIT, SlackMeta
 from bot.blockkit.text import escape
 from bot.errors import UserFacingError
+from bot.inventory.budget import MonthlyCost
 from bot.services import Services
 from bot.sinch import ActiveNumber, EmergencyAddress
 from commands.shared.approval_requests import answer_with_request
@@ -131,10 +132,16 @@ def release_card(form: ReleaseForm, reason: str) -> CardSummary:
     ]
     if reason:
         pairs.append(("Reason", reason))
+    saves = (
+        MonthlyCost(currency=form.currency, amount=form.monthly)
+        if form.monthly is not None and form.currency
+        else None
+    )
     return CardSummary(
         title=f"Release {form.phone_number}",
         fields=pairs,
         warnings=["Releasing cannot be undone: the number goes back to Sinch and anyone may rent it."],
+        removes_monthly=saves,
     )
 
 

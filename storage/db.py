@@ -472,7 +472,6 @@ CREATE TABLE inventory_numbers (
     PRIMARY KEY (source, phone_number)
 );
 CREATE INDEX inventory_e911_due ON inventory_numbers (needs_e911, e911_checked_at) WHERE needs_e911 = 1;
-CREATE INDEX inventory_generation ON inventory_numbers (source, generation);
 
 CREATE TABLE inventory_sources (
     source TEXT PRIMARY KEY,

@@ -393,9 +393,7 @@ INSERT INTO inventory_numbers (source, phone_number, region, number_type, capabi
     display_name, sms_service_plan_id, sms_campaign_id, voice_type, voice_id, monthly_price, currency,
     next_charge_date, provisioning_failed, idle, needs_e911, e911, e911_checked_at, generation,
     added_generation)
-VALUES (:source, :phone_number, :region, :number_type, :capabilities, :has_sms, :has_voice, :display_name,
-    :sms_service_plan_id, :sms_campaign_id, :voice_type, :voice_id, :monthly_price, :currency,
-    :next_charge_date, :provisioning_failed, :idle, :needs_e911, :e911, NULL, :generation, :generation)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, ?20, ?20)
 ON CONFLICT (source, phone_number) DO UPDATE SET
     region = excluded.region, number_type = excluded.number_type, capabilities = excluded.capabilities,
     has_sms = excluded.has_sms, has_voice = excluded.has_voice, display_name = excluded.display_name,
@@ -415,29 +413,31 @@ ON CONFLICT (source, phone_number) DO UPDATE SET
 """
 
 
-def _columns(row: InventoryRow, generation: int) -> dict[str, Any]:
-    return {
-        "source": row.source,
-        "phone_number": row.phone_number,
-        "region": row.region,
-        "number_type": row.number_type,
-        "capabilities": ",".join(row.capabilities),
-        "has_sms": "SMS" in row.capabilities,
-        "has_voice": "VOICE" in row.capabilities,
-        "display_name": row.display_name,
-        "sms_service_plan_id": row.sms_service_plan_id,
-        "sms_campaign_id": row.sms_campaign_id,
-        "voice_type": row.voice_type,
-        "voice_id": row.voice_id,
-        "monthly_price": None if row.monthly_price is None else str(row.monthly_price),
-        "currency": row.currency,
-        "next_charge_date": None if row.next_charge_date is None else to_iso(row.next_charge_date),
-        "provisioning_failed": row.provisioning_failed,
-        "idle": row.idle,
-        "needs_e911": row.needs_e911,
-        "e911": E911Status.UNCHECKED if row.needs_e911 else E911Status.NOT_APPLICABLE,
-        "generation": generation,
-    }
+def _columns(row: InventoryRow, generation: int) -> tuple[object, ...]:
+    """`_UPSERT`'s parameters, in its order (positional: a refresh writes thousands of these)."""
+    needs_e911 = row.needs_e911
+    return (
+        row.source.value,
+        row.phone_number,
+        row.region,
+        row.number_type,
+        ",".join(row.capabilities),
+        "SMS" in row.capabilities,
+        "VOICE" in row.capabilities,
+        row.display_name,
+        row.sms_service_plan_id,
+        row.sms_campaign_id,
+        row.voice_type,
+        row.voice_id,
+        None if row.monthly_price is None else str(row.monthly_price),
+        row.currency,
+        None if row.next_charge_date is None else to_iso(row.next_charge_date),
+        row.provisioning_failed,
+        row.idle,
+        needs_e911,
+        (E911Status.UNCHECKED if needs_e911 else E911Status.NOT_APPLICABLE).value,
+        generation,
+    )
 
 
 def _row(row: dict[str, Any]) -> InventoryRow:

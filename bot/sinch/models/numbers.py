@@ -143,11 +143,15 @@ class UnknownVoice(_VoiceCommon):
     type: str
 
 
+# Looked up once: Enum.__members__ builds a new mapping on every access, and every listed number asks.
+_VOICE_TYPES = frozenset(VoiceApplicationType.__members__)
+
+
 def _voice_tag(value: Any) -> str:
     kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
     # The spec makes RTC the default VoiceApplicationType, so a missing type means RTC.
     kind = "RTC" if kind is None else str(kind)
-    return kind if kind in VoiceApplicationType.__members__ else "unknown"
+    return kind if kind in _VOICE_TYPES else "unknown"
 
 
 VoiceConfiguration = Annotated[

@@ -18,6 +18,7 @@ from sandbox.console.actions import ActionBoard
 from sandbox.console.activity import ActivityLog
 from sandbox.console.commands import ConsoleError
 from sandbox.console.feed import Feed
+from sandbox.console.files import uploaded_files
 from sandbox.console.screen import Screen
 from sandbox.console.session import EXPECT_TIMEOUT_SECONDS, Session
 from sandbox.console.workspace import (
@@ -30,6 +31,7 @@ from sandbox.console.workspace import (
     display_name,
     running_console_world,
 )
+from sandbox.slack.directory import dm_channel_id
 
 CHATTY_LIBRARIES = ("httpx", "apscheduler", "websockets", "waitress")
 
@@ -94,7 +96,9 @@ def console_session(
     """The workspace, the bot and a session showing everything on `console` until the block ends."""
     with running_console_world(settings, inventory=inventory) as world:
         board = ActionBoard()
-        screen = Screen(console, display_name, board, emoji=console.is_terminal)
+        screen = Screen(
+            console, display_name, board, emoji=console.is_terminal, files=uploaded_files(world.slack)
+        )
         services = world.runtime.services
         session = Session(
             world.slack,
@@ -104,11 +108,11 @@ def console_session(
             world.runtime.is_idle,
             expect_timeout=expect_timeout,
         )
-        screen.print(banner(sandbox=services.sandbox))
+        screen.print(banner(sandbox=services.sandbox, files_dir=world.files_dir))
         feed = Feed(
             world.slack,
             [person.id for person in PEOPLE],
-            [channel.id for channel in CHANNELS],
+            [channel.id for channel in CHANNELS] + [dm_channel_id(person.id) for person in PEOPLE],
             session.on_change,
         ).start()
         try:
@@ -133,7 +137,7 @@ def run_script(session: Session, lines: Iterable[str]) -> int:
     return 0
 
 
-def banner(*, sandbox: bool) -> Text:
+def banner(*, sandbox: bool, files_dir: Path) -> Text:
     people = ", ".join(f"{person.name} ({role})" for role, person in ROLES.items())
     channels = ", ".join("#" + channel.name for channel in CHANNELS)
     text = Text("numbot console", style="bold")
@@ -149,8 +153,10 @@ def banner(*, sandbox: bool) -> Text:
         text.append(
             "Sinch is YOUR PROJECT: requests approved here rent and release real numbers.\n", "bold red"
         )
+    text.append(f"Files the bot shares are saved in {files_dir} until the console ends\n", style="dim")
     text.append(
-        f"You are {REQUESTER.name} in #{OPS.name}. Type /numbers help, or /help for the console's commands.",
+        f"You are {REQUESTER.name} in #{OPS.name}. Type /numbers help, /home for the Home tab, or /help for "
+        "the console's commands.",
         "dim",
     )
     return text

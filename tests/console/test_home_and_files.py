@@ -66,6 +66,10 @@ def test_home_shows_the_tab_and_its_button_is_clicked_by_its_number(console: Con
     assert f"{INVENTORY} active numbers" in console.transcript.wait_for(f"{INVENTORY} active numbers")
 
 
+def test_help_tells_what_home_does(console: ConsoleUnderTest) -> None:
+    assert "/home                   open numbot's Home tab as the current user" in console.type("/help")
+
+
 def test_each_person_sees_their_own_home(console: ConsoleUnderTest) -> None:
     console.type("/as alex")
     shown = console.type("/home")

@@ -59,11 +59,21 @@ _RUNNING_STATES = frozenset({RequestState.APPROVED, RequestState.EXECUTING})
 
 
 class Runtime:
-    def __init__(self, settings: Settings, *, clock: Clock = utc_now, sandbox_seed: int = 1) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock = utc_now, sandbox_seed: int = 1, sandbox_inventory: int = 0
+    ) -> None:
+        """`sandbox_inventory`: how many active numbers, spread like a real team's, the embedded sandbox
+        starts with (`SandboxState.seed_inventory`); ConfigError when Sinch is not the sandbox."""
+        if sandbox_inventory and not settings.uses_sinch_sandbox:
+            raise ConfigError(
+                "--inventory fills the Sinch sandbox, but Sinch credentials are configured: "
+                "add --sandbox to use the sandbox"
+            )
         self.settings = settings
         self._clock = clock
         self._listeners = ListenerPool()
         self._sandbox_seed = sandbox_seed
+        self._sandbox_inventory = sandbox_inventory
         self._sandbox: RunningSandbox | None = None
         self.http: BackgroundServer | None = None
         self._socket_handler: SocketModeHandler | None = None
@@ -127,6 +137,15 @@ class Runtime:
                     callback_hmac_secret=ensure_callback_secret(store, self.settings, self._clock()),
                 )
             )
+            if self._sandbox_inventory:
+                seeded = self._sandbox.state.seed_inventory(
+                    self._sandbox_inventory, project_id=SANDBOX_PROJECT
+                )
+                log.info(
+                    "SANDBOX: Sinch starts with %d active and %d imported numbers",
+                    len(seeded.active),
+                    len(seeded.imported),
+                )
 
     def _sinch_client(self, **options: Unpack[SinchOptions]) -> SinchClient:
         sandbox = self._sandbox
@@ -231,7 +250,7 @@ def sinch_client(settings: Settings, **options: Unpack[SinchOptions]) -> SinchCl
     )
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, *, sandbox_inventory: int = 0) -> None:
     """`numbot serve`: run until Ctrl-C or SIGTERM (what process managers send), then stop cleanly.
 
     A token Slack refuses, or a Slack it cannot reach, stops it before anything starts (ConfigError):
@@ -245,7 +264,7 @@ def serve(settings: Settings) -> None:
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda signum, frame: stopped.set())
-    with Runtime(settings) as runtime:
+    with Runtime(settings, sandbox_inventory=sandbox_inventory) as runtime:
         mode = "Socket Mode" if settings.socket_mode else f"HTTP on {runtime.url}/slack/events"
         log.info("numbot serving (%s); health at %s/healthz and %s/readyz", mode, runtime.url, runtime.url)
         stopped.wait()

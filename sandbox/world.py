@@ -157,11 +157,16 @@ def running_world(
 
 
 @contextmanager
-def serving(slack: LocalSlack, settings: Settings, *, clock: Clock = utc_now) -> Iterator[Runtime]:
-    """The real bot serving `slack` (over HTTP, or Socket Mode if settings say so) until the block ends."""
+def serving(
+    slack: LocalSlack, settings: Settings, *, clock: Clock = utc_now, sandbox_inventory: int = 0
+) -> Iterator[Runtime]:
+    """The real bot serving `slack` (over HTTP, or Socket Mode if settings say so) until the block ends;
+    an embedded Sinch sandbox starts with `sandbox_inventory` numbers (see `Runtime`)."""
     if settings.socket_mode:
         slack.deliver_socket_mode()
-    runtime = Runtime(settings, clock=clock).start()  # a start that fails has nothing to stop
+    runtime = Runtime(
+        settings, clock=clock, sandbox_inventory=sandbox_inventory
+    ).start()  # a start that fails has nothing to stop
     try:
         if not settings.socket_mode:
             slack.deliver_http(f"{runtime.url}/slack/events")

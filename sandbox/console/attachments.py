@@ -38,10 +38,10 @@ def _read(key: str, path: Path) -> FileUpload:
 
 def described(uploads: list[FileUpload]) -> str:
     """`scan.pdf (12 KB), photo.png (1.2 MB)`: what the console says it attached."""
-    return ", ".join(f"{upload.name} ({_size(len(upload.content))})" for upload in uploads)
+    return ", ".join(f"{upload.name} ({described_size(len(upload.content))})" for upload in uploads)
 
 
-def _size(size: int) -> str:
+def described_size(size: int) -> str:
     if size < 1024:
         return f"{size} bytes"
     if size < 1024**2:

@@ -53,6 +53,11 @@ class Look:
 
 
 @dataclass(frozen=True)
+class Home:
+    pass
+
+
+@dataclass(frozen=True)
 class Expect:
     text: str
 
@@ -86,6 +91,7 @@ Command = (
     | SwitchUser
     | SwitchChannel
     | Look
+    | Home
     | Expect
     | Capture
     | Comment
@@ -104,6 +110,7 @@ HELP = """\
 /as <who>               become rita (requester), alex (approver) or ada (admin); a role works too
 /channel <name>         look at #ops, #approvals or #numbers-alerts (shows its latest messages)
 /look                   show the current channel again
+/home                   open numbot's Home tab as the current user; its buttons get numbers to /click
 /click <n | text>       press button [n], or the newest button with that text you can see
 /click <n> <option>     pick an option in select [n]
 /submit key=value …     fill the open modal's inputs (key or label; quote values with spaces) and submit;
@@ -199,6 +206,7 @@ _PARSERS: dict[str, Parser] = {
     "/as": lambda rest: SwitchUser(_needs(rest, "/as <rita | alex | ada | requester | approver | admin>")),
     "/channel": lambda rest: SwitchChannel(_needs(rest, "/channel <ops | approvals | numbers-alerts>")),
     "/look": _no_arguments(Look(), "/look"),
+    "/home": _no_arguments(Home(), "/home"),
     "/click": _click,
     "/submit": _submit,
     "/close": _no_arguments(Close(), "/close"),

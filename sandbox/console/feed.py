@@ -52,7 +52,15 @@ class ModalClosed:
     view: View
 
 
-Event = Posted | Whispered | ModalShown | ModalClosed
+@dataclass(frozen=True)
+class HomeShown:
+    """The bot published a user's Home tab (each views.publish, even of the same content)."""
+
+    view: View
+    updated: bool
+
+
+Event = Posted | Whispered | ModalShown | ModalClosed | HomeShown
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,8 @@ class Snapshot:
     """(user id, ts) → an ephemeral message."""
     views: dict[str, View]
     """view id → every open modal of every user."""
+    homes: dict[str, View]
+    """user id → their Home tab, once the bot published one."""
     calls: int
     """Web API calls so far: activity even when nothing visible changes."""
 
@@ -78,6 +88,7 @@ def take_snapshot(slack: LocalSlack, users: Sequence[str], channels: Sequence[st
         messages=messages,
         ephemerals={(user, message.ts): message for user in users for message in slack.ephemerals(user)},
         views={view.id: view for user in users for view in slack.views(user)},
+        homes={user: home for user in users if (home := slack.home(user)) is not None},
         calls=len(slack.calls),
     )
 
@@ -102,7 +113,12 @@ def changes(before: Snapshot, after: Snapshot) -> list[Event]:
         old_view = before.views.get(view_id)
         if old_view != view:
             modals.append(ModalShown(view, updated=old_view is not None))
-    return [event for _, event in sorted(happened, key=lambda pair: pair[0])] + modals
+    homes: list[Event] = [
+        HomeShown(home, updated=user in before.homes)
+        for user, home in after.homes.items()
+        if before.homes.get(user) != home
+    ]
+    return [event for _, event in sorted(happened, key=lambda pair: pair[0])] + modals + homes
 
 
 def _changed_at(message: Message, old: Message | None) -> Decimal:

@@ -18,6 +18,7 @@ from sandbox.console.actions import ActionBoard
 from sandbox.console.activity import ActivityLog
 from sandbox.console.commands import ConsoleError
 from sandbox.console.feed import Feed
+from sandbox.console.files import uploaded_files
 from sandbox.console.screen import Screen
 from sandbox.console.session import EXPECT_TIMEOUT_SECONDS, Session
 from sandbox.console.workspace import (
@@ -30,14 +31,16 @@ from sandbox.console.workspace import (
     display_name,
     running_console_world,
 )
+from sandbox.slack.directory import dm_channel_id
 
 CHATTY_LIBRARIES = ("httpx", "apscheduler", "websockets", "waitress")
 
 
-def run_console(settings: Settings, script: str | None = None) -> int:
+def run_console(settings: Settings, script: str | None = None, *, inventory: int = 0) -> int:
     """Interactive on a terminal; otherwise run `script` (a file, or - for stdin) and print the transcript.
 
-    Returns the exit code: 0, 1 when a script step failed, 2 when the script cannot be read.
+    Returns the exit code: 0, 1 when a script step failed, 2 when the script cannot be read. The Sinch
+    sandbox starts with `inventory` numbers spread like a real team's.
     """
     if script is None and not sys.stdin.isatty():
         script = "-"
@@ -48,7 +51,7 @@ def run_console(settings: Settings, script: str | None = None) -> int:
         return 2
     console = terminal_console() if sys.stdout.isatty() else plain_console()
     _quiet_library_logs(settings)
-    with console_session(settings, console) as live:
+    with console_session(settings, console, inventory=inventory) as live:
         session = live.session
         if lines is None:
             # Imported here: the prompt library is needed only with a person at the keyboard.
@@ -84,12 +87,18 @@ class LiveConsole:
 
 @contextmanager
 def console_session(
-    settings: Settings, console: Console, *, expect_timeout: float = EXPECT_TIMEOUT_SECONDS
+    settings: Settings,
+    console: Console,
+    *,
+    expect_timeout: float = EXPECT_TIMEOUT_SECONDS,
+    inventory: int = 0,
 ) -> Iterator[LiveConsole]:
     """The workspace, the bot and a session showing everything on `console` until the block ends."""
-    with running_console_world(settings) as world:
+    with running_console_world(settings, inventory=inventory) as world:
         board = ActionBoard()
-        screen = Screen(console, display_name, board, emoji=console.is_terminal)
+        screen = Screen(
+            console, display_name, board, emoji=console.is_terminal, files=uploaded_files(world.slack)
+        )
         services = world.runtime.services
         session = Session(
             world.slack,
@@ -99,11 +108,11 @@ def console_session(
             world.runtime.is_idle,
             expect_timeout=expect_timeout,
         )
-        screen.print(banner(sandbox=services.sandbox))
+        screen.print(banner(sandbox=services.sandbox, files_dir=world.files_dir))
         feed = Feed(
             world.slack,
             [person.id for person in PEOPLE],
-            [channel.id for channel in CHANNELS],
+            [channel.id for channel in CHANNELS] + [dm_channel_id(person.id) for person in PEOPLE],
             session.on_change,
         ).start()
         try:
@@ -128,7 +137,7 @@ def run_script(session: Session, lines: Iterable[str]) -> int:
     return 0
 
 
-def banner(*, sandbox: bool) -> Text:
+def banner(*, sandbox: bool, files_dir: Path) -> Text:
     people = ", ".join(f"{person.name} ({role})" for role, person in ROLES.items())
     channels = ", ".join("#" + channel.name for channel in CHANNELS)
     text = Text("numbot console", style="bold")
@@ -144,8 +153,10 @@ def banner(*, sandbox: bool) -> Text:
         text.append(
             "Sinch is YOUR PROJECT: requests approved here rent and release real numbers.\n", "bold red"
         )
+    text.append(f"Files the bot shares are saved in {files_dir} until the console ends\n", style="dim")
     text.append(
-        f"You are {REQUESTER.name} in #{OPS.name}. Type /numbers help, or /help for the console's commands.",
+        f"You are {REQUESTER.name} in #{OPS.name}. Type /numbers help, /home for the Home tab, or /help for "
+        "the console's commands.",
         "dim",
     )
     return text

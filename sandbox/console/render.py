@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
+from sandbox.console.files import FileLookup, no_files
 from sandbox.console.mrkdwn import Names, to_text
 from sandbox.slack import Message, View
 from sandbox.slack.block_kit import JsonDict, PlacedElement, options_of, plain_text
@@ -43,12 +44,20 @@ class Renderer:
     names: Names
     emoji: bool = False
     number: Numberer = unnumbered
+    files: FileLookup = no_files
 
     def message(self, message: Message) -> Text:
-        """The message body as Slack shows it (its fallback text when it has no blocks)."""
-        if not message.blocks:
-            return self._mrkdwn(message.text)
-        return _lines(self._block(block, {}) for block in message.blocks)
+        """The message body as Slack shows it (its fallback text when it has no blocks), then its files."""
+        body = (
+            _lines(self._block(block, {}) for block in message.blocks)
+            if message.blocks
+            else self._mrkdwn(message.text)
+        )
+        return _lines([body, *(self._file(shared) for shared in message.files)])
+
+    def home(self, view: View) -> Text:
+        """A Home tab: its blocks, buttons numbered (no form to submit or close)."""
+        return _lines(self._block(block, {}) for block in view.blocks)
 
     def view(self, view: View) -> Text:
         """A modal as a form: its blocks, inputs with their keys and errors, and how to submit or close."""
@@ -80,7 +89,28 @@ class Renderer:
             return line
         if kind == "actions":
             return Text("  ").join(self._element(block, element) for element in block.get("elements", []))
+        if kind == "image":
+            return Text(f"[image: {self._image_name(block)}]", style="dim")
         return _static_block(block)
+
+    def _image_name(self, block: JsonDict) -> str:
+        """An uploaded image by its file's name; one from a URL by its alt text."""
+        slack_file = block.get("slack_file")
+        if isinstance(slack_file, dict):
+            facts = self.files(str(slack_file.get("id", "")))
+            if facts is not None:
+                return facts.name
+        return str(block.get("alt_text", ""))
+
+    def _file(self, shared: JsonDict) -> Text:
+        """`[file: numbers.csv · 12 KB · 200 rows] saved as /path` (only the name if the console lacks it)."""
+        facts = self.files(str(shared.get("id", "")))
+        if facts is None:
+            return Text(f"[file: {shared.get('name', shared.get('id', ''))}]", style="bold")
+        line = Text(f"[file: {facts.summary()}]", style="bold")
+        if facts.path is not None:
+            line.append(f" saved as {facts.path}", style="dim")
+        return line
 
     def _section(self, block: JsonDict) -> Text:
         parts = []
@@ -140,8 +170,6 @@ def _static_block(block: JsonDict) -> Text:
         return Text(plain_text(block.get("text")), style="bold underline")
     if kind == "divider":
         return Text("─" * 40, style="dim")
-    if kind == "image":
-        return Text(f"[image: {block.get('alt_text', '')}]", style="dim")
     return Text(f"[{kind} block]", style="dim")
 
 

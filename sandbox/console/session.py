@@ -21,6 +21,7 @@ from sandbox.console.commands import (
     ConsoleError,
     Expect,
     Help,
+    Home,
     Look,
     Quit,
     Slash,
@@ -30,7 +31,7 @@ from sandbox.console.commands import (
     parse_line,
     substitute,
 )
-from sandbox.console.feed import Event
+from sandbox.console.feed import Event, HomeShown
 from sandbox.console.render import MULTI_CHOICE
 from sandbox.console.screen import Screen, Viewpoint
 from sandbox.console.workspace import CHANNELS, OPS, PEOPLE, REQUESTER, ROLES
@@ -105,6 +106,8 @@ class Session:
             case Close():
                 modal = self._top_modal()
                 self._act(lambda user: user.close(modal))
+            case Home():
+                self._open_home()
             case Expect(text):
                 self._await(lambda entry: text if text in entry.text else None, f"“{text}”")
                 self._say(f"✓ seen: {text}")
@@ -123,6 +126,23 @@ class Session:
             if uploads:
                 self._say(f"📎 attached to “{key}”: {described(uploads)}")
         self._act(lambda user: user.submit(modal, choices))
+
+    def _open_home(self) -> None:
+        """Open the Home tab as Slack does (app_home_opened); the feed shows what the bot publishes."""
+        person = self._user
+        self._act(lambda user: user.open_home())
+
+        def published(entry: Entry) -> str | None:
+            shown = entry.event
+            return "home" if isinstance(shown, HomeShown) and shown.view.user_id == person.id else None
+
+        try:
+            self._log.wait_for_entry(published, self._expect_timeout)
+        except TimeoutError:
+            raise ConsoleError(
+                f"numbot published no Home tab for {person.name} within {self._expect_timeout:g} s "
+                "(no views.publish after app_home_opened)"
+            ) from None
 
     def _look_around(self, command: Command | None) -> None:
         """Commands that change only what the console shows."""
@@ -192,7 +212,8 @@ class Session:
             message for message in slack.ephemerals(user) if message.channel == channel
         ]
         newest_first = sorted(messages, key=lambda message: Decimal(message.ts), reverse=True)
-        return [*slack.views(user)[-1:], *newest_first]
+        home = slack.home(user)
+        return [*slack.views(user)[-1:], *newest_first, *([home] if home else [])]
 
     def _top_modal(self) -> View:
         stack = self._slack.views(self._user.id)

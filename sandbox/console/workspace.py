@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.runtime import Runtime
 from sandbox.slack import LocalSlack, SlackChannel, SlackUser
+from sandbox.slack.directory import dm_channel_id
 from sandbox.slack.workspace import BotIdentity
 from sandbox.world import serving
 
@@ -35,6 +36,7 @@ APPROVALS = SlackChannel("C0APPROVE", "approvals")
 ALERTS = SlackChannel("C0ALERTS1", "numbers-alerts")
 CHANNELS = (OPS, APPROVALS, ALERTS)
 BOT_USER_ID = BotIdentity(team_id="").bot_user_id
+FILES_FOLDER = "slack-files"
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,17 @@ class ConsoleWorld:
     slack: LocalSlack
     runtime: Runtime
 
+    @property
+    def files_dir(self) -> Path:
+        """Where the files the bot uploads land."""
+        return self.slack.files_dir
 
-def local_workspace() -> LocalSlack:
-    return LocalSlack(SIGNING_SECRET, bot_token=BOT_TOKEN, users=PEOPLE, channels=CHANNELS)
+
+def local_workspace(files_dir: Path | None = None) -> LocalSlack:
+    """`files_dir`: where uploads land (None: a temporary folder of the workspace's own)."""
+    return LocalSlack(
+        SIGNING_SECRET, bot_token=BOT_TOKEN, users=PEOPLE, channels=CHANNELS, files_dir=files_dir
+    )
 
 
 def console_settings(base: Settings, slack: LocalSlack, database: Path) -> Settings:
@@ -73,17 +83,23 @@ def console_settings(base: Settings, slack: LocalSlack, database: Path) -> Setti
 
 
 @contextmanager
-def running_console_world(base: Settings) -> Iterator[ConsoleWorld]:
-    """Start the workspace and the bot; the database is `NUMBOT_DATABASE` if set, else a temporary file."""
+def running_console_world(base: Settings, *, inventory: int = 0) -> Iterator[ConsoleWorld]:
+    """Start the workspace and the bot; the database is `NUMBOT_DATABASE` if set, else a temporary file.
+
+    Uploaded files land in the console's temporary folder (`ConsoleWorld.files_dir`), gone when it ends: a
+    database folder the user named may not even exist, and creating folders there would hide that.
+    An embedded Sinch sandbox starts with `inventory` numbers spread like a real team's.
+    """
     with tempfile.TemporaryDirectory(prefix="numbot-console-") as scratch:
         database = (
             base.numbot_database
             if "numbot_database" in base.model_fields_set
             else Path(scratch) / "numbot.db"
         )
-        slack = local_workspace().start()
+        slack = local_workspace(Path(scratch) / FILES_FOLDER).start()
         try:
-            with serving(slack, console_settings(base, slack, database)) as runtime:
+            settings = console_settings(base, slack, database)
+            with serving(slack, settings, sandbox_inventory=inventory) as runtime:
                 yield ConsoleWorld(slack, runtime)
         finally:
             slack.stop()
@@ -92,5 +108,6 @@ def running_console_world(base: Settings) -> Iterator[ConsoleWorld]:
 def display_name(slack_id: str) -> str:
     """How people know a user, channel or the bot (ids the console does not know stay as they are)."""
     known = {person.id: person.name for person in PEOPLE} | {channel.id: channel.name for channel in CHANNELS}
+    known |= {dm_channel_id(person.id): f"DM with {person.name}" for person in PEOPLE}
     known[BOT_USER_ID] = "numbot"
     return known.get(slack_id, slack_id)

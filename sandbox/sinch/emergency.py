@@ -1,6 +1,6 @@
 """Emergency address handlers, with a deterministic address validator.
 
-Validation looks the address up in `KNOWN_ADDRESSES`, a small table of real-looking US addresses:
+Validation looks the address up in `KNOWN_ADDRESSES` (addresses.py), real-looking US addresses:
 
 - EXACT_MATCH: street number, street, city, state and postal code are exactly as in a table entry
   (the plus-four code may be omitted). The validated address is the table entry, keeping the caller's
@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sandbox.sinch.addresses import KNOWN_ADDRESSES
 from sandbox.sinch.backend import Backend, Call
 from sandbox.sinch.errors import Violations, invalid_field, not_found
 from sandbox.sinch.models import ActiveNumber, Capability
@@ -28,22 +29,6 @@ from sandbox.sinch.validation import json_object, string_field
 _FIELDS = ("streetNumber", "streetInfo", "location", "city", "state", "postalCode", "postalCodePlusFour")
 _REQUIRED = ("streetNumber", "streetInfo", "city", "state", "postalCode")
 _MATCH_FIELDS = ("streetNumber", "streetInfo", "city", "state")
-
-
-def _address(*values: str) -> dict[str, str]:
-    names = ("streetNumber", "streetInfo", "city", "state", "postalCode", "postalCodePlusFour")
-    return dict(zip(names, values, strict=True))
-
-
-KNOWN_ADDRESSES: tuple[dict[str, str], ...] = (
-    _address("12345", "Main St", "Springfield", "IL", "62701", "1234"),
-    _address("67890", "Elm St", "Springfield", "IL", "62702", "5678"),
-    _address("54321", "Oak St", "Springfield", "IL", "62703", "9876"),
-    _address("1600", "Pennsylvania Ave NW", "Washington", "DC", "20500", "0003"),
-    _address("350", "5th Ave", "New York", "NY", "10118", "0110"),
-    _address("400", "Broad St", "Seattle", "WA", "98109", "4607"),
-    _address("1", "Dr Carlton B Goodlett Pl", "San Francisco", "CA", "94102", "4603"),
-)
 
 _SUFFIXES = {
     "street": "st",

@@ -12,7 +12,7 @@ from sandbox.sinch.auth import Authenticator
 from sandbox.sinch.backend import Backend
 from sandbox.sinch.callbacks import CallbackDispatcher, Delivery
 from sandbox.sinch.changes import ChangeSignal
-from sandbox.sinch.config import SandboxConfig
+from sandbox.sinch.config import DEFAULT_PROJECT_ID, SandboxConfig
 from sandbox.sinch.events import EventPublisher
 from sandbox.sinch.faults import FaultConfig
 from sandbox.sinch.orders import OrderDesk
@@ -128,9 +128,18 @@ def start_sandbox(
     return RunningSandbox(config or SandboxConfig(), host, port)
 
 
-def serve_cli(host: str, port: int, seed: int) -> None:
-    """Run a sandbox in the foreground until Ctrl-C, announcing its URL on one line."""
+def serve_cli(
+    host: str, port: int, seed: int, *, inventory: int = 0, project_id: str = DEFAULT_PROJECT_ID
+) -> None:
+    """Run a sandbox in the foreground until Ctrl-C, announcing its URL on one line (and, with an
+    `inventory`, what project `project_id` holds on the line before)."""
     sandbox = start_sandbox(SandboxConfig(seed=seed), host=host, port=port)
+    if inventory:
+        seeded = sandbox.state.seed_inventory(inventory, project_id=project_id)
+        sys.stdout.write(
+            f"project {project_id} holds {len(seeded.active)} active and {len(seeded.imported)} "
+            "imported numbers\n"
+        )
     sys.stdout.write(f"sandbox listening on {sandbox.url}\n")
     sys.stdout.flush()
     try:

@@ -17,6 +17,7 @@ from sandbox.sinch import views
 from sandbox.sinch.config import DEFAULT_PROJECT_ID
 from sandbox.sinch.inventory import Inventory
 from sandbox.sinch.models import ActiveNumber, AvailableNumber, ImportedNumber, NumberType, SmsLink, VoiceLink
+from sandbox.sinch.team import INVENTORY_MAX, SeededInventory, TeamInventory, imported_count, shares
 
 
 @dataclass
@@ -36,6 +37,7 @@ def next_charge_date(start: datetime) -> datetime:
 class SandboxState:
     def __init__(self, seed: int, hmac_secret: str | None = None) -> None:
         self.lock = threading.RLock()
+        self._seed = seed
         self.inventory = Inventory(seed)
         self._hmac_secret = hmac_secret
         self._projects: dict[str, ProjectState] = {}
@@ -94,6 +96,30 @@ class SandboxState:
                     voice=VoiceLink(target=app_id, last_updated=now if app_id else None),
                 )
             return [offer.phone_number for offer in offers]
+
+    def seed_inventory(self, count: int, *, project_id: str = DEFAULT_PROJECT_ID) -> SeededInventory:
+        """Make `count` active numbers spread like a real team's, plus a handful of imported numbers.
+
+        See `sandbox/sinch/team.py` for the mix. Deterministic from the sandbox's seed; the searchable stock
+        is untouched. ValueError when `count` is not between 0 and INVENTORY_MAX.
+        """
+        if not 0 <= count <= INVENTORY_MAX:
+            raise ValueError(f"an inventory holds 0 to {INVENTORY_MAX:,} numbers, not {count:,}")
+        with self.lock:
+            team = TeamInventory(self._seed, project_id, views.utc_now(), self.next_id)
+            project = self.project(project_id)
+            active = [
+                team.active(offer)
+                for region, number_type, share in shares(count)
+                for offer in self.inventory.draw_extra(region, number_type, share)
+            ]
+            project.active.update((number.phone_number, number) for number in active)
+            imported = team.imported(imported_count(count), self.imported_anywhere)
+            project.imported.update((number.phone_number, number) for number in imported)
+            return SeededInventory(
+                active=[number.phone_number for number in active],
+                imported=[number.phone_number for number in imported],
+            )
 
     def imported_anywhere(self, phone_number: str) -> bool:
         with self.lock:

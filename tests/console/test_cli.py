@@ -64,6 +64,31 @@ def test_the_demo_walks_search_order_approve_review_provisioning_and_release(tmp
     assert (tmp_path / "numbot.db").exists()
 
 
+def test_the_dashboard_demo_shows_a_teams_inventory_on_the_home_tab(tmp_path: Path) -> None:
+    result = numbot(
+        tmp_path, "console", "--inventory", "200", "--script", str(REPO / "examples" / "dashboard.txt")
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    transcript = result.stdout
+    steps = [
+        "rita in #ops> /home",
+        "numbot's Home tab, as rita sees it",
+        "[Refresh]",
+        "numbot's Home tab, as rita sees it · updated",
+        "✓ seen: active numbers",
+        "Active numbers: GB",
+        "alex in #ops> /home",
+        "numbot's Home tab, as alex sees it",
+        "✓ seen: Waiting for your approval",
+    ]
+    positions = [transcript.find(step) for step in steps]
+    assert -1 not in positions, [step for step, at in zip(steps, positions, strict=True) if at == -1]
+    assert positions == sorted(positions), "the steps appear out of order"
+    refreshed = transcript[positions[3] : positions[4]]
+    assert "200 active numbers" in refreshed
+
+
 def test_the_order_demo_walks_a_gb_mobile_order_with_a_document_to_the_inventory(tmp_path: Path) -> None:
     # As documented: run from the repository's root, the script naming its PDF relative to it.
     examples = tmp_path / "examples"

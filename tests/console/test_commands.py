@@ -10,6 +10,7 @@ from sandbox.console.commands import (
     Comment,
     ConsoleError,
     Expect,
+    Home,
     Quit,
     Slash,
     Submit,
@@ -33,6 +34,7 @@ def test_console_commands() -> None:
     assert parse_line("/click Request this number") == Click("Request this number")
     assert parse_line("/expect is waiting for a second person") == Expect("is waiting for a second person")
     assert parse_line("# a step") == Comment("a step")
+    assert parse_line("/home") == Home()
     assert parse_line("/quit") == Quit()
     assert parse_line("   ") is None
 
@@ -62,6 +64,8 @@ def test_capture_compiles_its_pattern() -> None:
         ("/capture 1x .*", "usage: /capture <name> <regex>"),
         ("/capture number (", "bad regular expression"),
         ("/look now", "/look takes no arguments"),
+        ("/home alex", "/home takes no arguments"),
+        ("/hom", "unknown command /hom. Did you mean `/home`?"),
     ],
 )
 def test_mistakes_are_explained(line: str, message: str) -> None:

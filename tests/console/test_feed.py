@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from sandbox.console.feed import ModalClosed, ModalShown, Posted, Snapshot, Whispered, changes
+from sandbox.console.feed import HomeShown, ModalClosed, ModalShown, Posted, Snapshot, Whispered, changes
 from sandbox.slack import Message, View
 
 CHANNEL = "C0OPS0001"
@@ -40,11 +40,13 @@ def snapshot(
     ephemerals: Sequence[Message] = (),
     views: Sequence[View] = (),
     calls: int = 0,
+    homes: Sequence[View] = (),
 ) -> Snapshot:
     return Snapshot(
         messages={(m.channel, m.ts): m for m in messages},
         ephemerals={("U0RITA001", m.ts): m for m in ephemerals},
         views={v.id: v for v in views},
+        homes={v.user_id: v for v in homes},
         calls=calls,
     )
 
@@ -100,3 +102,14 @@ def test_modals_opening_changing_and_closing() -> None:
     assert changes(snapshot(views=[form]), snapshot(views=[with_errors])) == [
         ModalShown(with_errors, updated=True)
     ]
+
+
+def test_each_publish_of_a_home_tab_is_noticed_even_with_the_same_blocks() -> None:
+    first = dataclasses.replace(modal("V9", "home"), type="home")
+    republished = dataclasses.replace(first, hash="H2")
+
+    assert changes(snapshot(), snapshot(homes=[first])) == [HomeShown(first, updated=False)]
+    assert changes(snapshot(homes=[first]), snapshot(homes=[republished])) == [
+        HomeShown(republished, updated=True)
+    ]
+    assert changes(snapshot(homes=[first]), snapshot(homes=[first])) == []

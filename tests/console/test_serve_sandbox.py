@@ -38,7 +38,7 @@ def slack() -> Iterator[LocalSlack]:
         yield started
 
 
-def serve_sandbox(slack: LocalSlack, tmp_path: Path) -> tuple[subprocess.Popen[str], str]:
+def serve_sandbox(slack: LocalSlack, tmp_path: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
     env = clean_env(tmp_path) | {
         "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_SIGNING_SECRET": slack.signing_secret,
@@ -53,9 +53,8 @@ def serve_sandbox(slack: LocalSlack, tmp_path: Path) -> tuple[subprocess.Popen[s
         "NUMBOT_HTTP_HOST": "127.0.0.1",
         "NUMBOT_HTTP_PORT": "0",
     }
-    process = subprocess.Popen(
-        [str(NUMBOT), "serve", "--sandbox"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True
-    )
+    command = [str(NUMBOT), "serve", "--sandbox", *options]
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
     lines: queue.Queue[str] = queue.Queue()
     stderr = process.stderr
     assert stderr is not None

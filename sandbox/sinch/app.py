@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -104,6 +105,7 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
+@cache  # compiling the rules takes longer than starting the server; a Map is only read once built
 def _url_map() -> Map:
     rules = [Rule(route.path, methods=[route.method], endpoint=route) for route in ROUTES]
     rules.append(Rule(OAUTH_PATH, methods=["POST"], endpoint=OAUTH_PATH))

@@ -25,6 +25,7 @@ import httpx
 from sandbox.sinch.changes import ChangeSignal
 from sandbox.sinch.scheduler import TimerQueue
 from sandbox.sinch.views import utc_now
+from serving.tls import tls_context
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class CallbackDispatcher:
         self._changes = changes
         self._retry_delays = retry_delays
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sinch-sandbox-callback")
-        self._http = httpx.Client(timeout=timeout_seconds)
+        self._http = httpx.Client(timeout=timeout_seconds, verify=tls_context())
         self._lock = threading.Lock()
         self._stopped = False
         self.deliveries: list[Delivery] = []

@@ -14,6 +14,7 @@ import httpx
 from sandbox.slack.block_kit import JsonDict
 from sandbox.slack.models import Ack
 from sandbox.slack.signing import SignatureMode, signed_headers
+from serving.tls import tls_context
 
 DeliveryKind = Literal["slash_commands", "interactive", "events_api"]
 
@@ -57,7 +58,9 @@ class HttpTransport:
         self._signing_secret = signing_secret
         self._signature = signature
         self._ack_deadline = ack_deadline
-        self._client = httpx.Client(headers={"User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)"})
+        self._client = httpx.Client(
+            headers={"User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)"}, verify=tls_context()
+        )
 
     def send(self, kind: DeliveryKind, payload: JsonDict, retry: Retry | None) -> Ack:
         body, content_type = _encode(kind, payload)

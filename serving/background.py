@@ -83,8 +83,8 @@ class BackgroundServer:
 
     def stop(self) -> None:
         self._stopping.set()
-        self._server.pull_trigger()  # wakes the loop now rather than at the end of its 50 ms round
         if self._thread.is_alive():
+            self._server.pull_trigger()  # wakes the loop now rather than at the end of its 50 ms round
             self._thread.join(timeout=5)
             self._close()
 

@@ -7,14 +7,12 @@ two refreshes of one source would each count the other's numbers as added.
 from __future__ import annotations
 
 import logging
-import queue
 import secrets
 import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from bot.services import Services
 from bot.sinch import (
@@ -96,56 +94,13 @@ def changed(services: Services) -> None:
 
 
 def _active_rows(services: Services) -> Iterator[InventoryRow]:
-    for page in read_ahead(services.sinch.list_active(page_size=PAGE_SIZE).pages()):
+    for page in services.sinch.list_active(page_size=PAGE_SIZE).pages_ahead():
         yield from (active_row(number) for number in page.items)
 
 
 def _imported_rows(services: Services) -> Iterator[InventoryRow]:
-    for page in read_ahead(services.sinch.imported_list(page_size=PAGE_SIZE).pages()):
+    for page in services.sinch.imported_list(page_size=PAGE_SIZE).pages_ahead():
         yield from (imported_row(number) for number in page.items)
-
-
-def read_ahead(pages: Iterator[T]) -> Iterator[T]:
-    """`pages`, with the next one fetched on another thread while the caller works on the current one.
-
-    Sinch takes about as long to send a page as numbot takes to store it; overlapping the two nearly halves
-    a refresh. One page ahead at most, so memory stays that of two pages whatever the inventory's size.
-    """
-    handoff: queue.Queue[tuple[T | None, BaseException | None, bool]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def offer(page: T | None, error: BaseException | None = None, *, done: bool = False) -> bool:
-        """Hand over one item; False once the reader has gone (it stopped early or raised)."""
-        while not stop.is_set():
-            try:
-                handoff.put((page, error, done), timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def fetch() -> None:
-        try:
-            for page in pages:
-                if not offer(page):
-                    return
-            offer(None, done=True)
-        except BaseException as error:  # noqa: BLE001 - handed to the reading thread, which raises it
-            offer(None, error, done=True)
-
-    fetcher = threading.Thread(target=fetch, name="inventory-read-ahead", daemon=True)
-    fetcher.start()
-    try:
-        while True:
-            page, error, done = handoff.get()
-            if error is not None:
-                raise error
-            if done:
-                return
-            yield cast(T, page)
-    finally:
-        stop.set()
-        fetcher.join()
 
 
 def active_row(number: ActiveNumber) -> InventoryRow:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import logging
 import re
 import ssl
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from types import TracebackType
 from typing import Any, BinaryIO, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.sinch.auth import Auth
 from bot.sinch.errors import (
@@ -57,7 +57,7 @@ from bot.sinch.models import (
     UpdateRegistrationRequest,
 )
 from bot.sinch.multipart import MultipartUpload
-from bot.sinch.pagination import Page, Pages
+from bot.sinch.pagination import Page, Pages, Receive, Unread
 from bot.sinch.phone import normalize_e164, phone_path_segment
 from bot.sinch.retry import RetryPolicy, call_with_retries
 
@@ -82,6 +82,7 @@ HMAC_SECRET_PATTERN = re.compile(r"[a-zA-Z0-9-]{32,64}")
 _ONE_ATTEMPT = RetryPolicy(attempts=1)
 
 Model = TypeVar("Model", bound=BaseModel)
+T = TypeVar("T")
 QueryValue = str | int | Sequence[str]
 QueryParams = Mapping[str, QueryValue | None]
 
@@ -183,11 +184,10 @@ class SinchClient:
         }
         url = f"{self._numbers}/activeNumbers"
 
-        def fetch(token: str | None) -> Page[ActiveNumber]:
-            page = self._get(ActiveNumbersPage, url, {**params, "pageToken": token})
+        def read(page: ActiveNumbersPage) -> Page[ActiveNumber]:
             return Page(page.active_numbers, page.next_page_token, page.total_size)
 
-        return Pages(fetch, limit=limit)
+        return Pages(self._receive(ActiveNumbersPage, url, params, read), limit=limit)
 
     def get_active(self, phone_number: str) -> ActiveNumber:
         return self._get(ActiveNumber, f"{self._numbers}/activeNumbers/{phone_path_segment(phone_number)}")
@@ -274,11 +274,10 @@ class SinchClient:
         }
         url = f"{self._imported}/importedNumbers"
 
-        def fetch(token: str | None) -> Page[ImportedNumber]:
-            page = self._get(ImportedNumbersPage, url, {**params, "pageToken": token})
+        def read(page: ImportedNumbersPage) -> Page[ImportedNumber]:
             return Page(page.imported_numbers, page.next_page_token, page.total_size)
 
-        return Pages(fetch, limit=limit)
+        return Pages(self._receive(ImportedNumbersPage, url, params, read), limit=limit)
 
     def imported_import(self, request: ImportNumber) -> ImportedNumber:
         """Import a non-Sinch number for SMS. Never retried once sent (Conflict if it already exists)."""
@@ -407,6 +406,22 @@ class SinchClient:
     ) -> Model:
         return _parse(model, self._request("GET", url, params=params, idempotent=True))
 
+    def _receive(
+        self,
+        model: type[Model],
+        url: str,
+        params: Mapping[str, QueryValue | None],
+        read: Callable[[Model], Page[T]],
+    ) -> Receive[T]:
+        """How a list's pages arrive: each GET's next-page token is read before the page itself, so the next
+        request can leave before this page is parsed (`Pages.pages_ahead`)."""
+
+        def receive(token: str | None) -> Unread[T]:
+            response = self._request("GET", url, params={**params, "pageToken": token}, idempotent=True)
+            return Unread(_next_page_token(response), lambda: read(_parse(model, response)))
+
+        return receive
+
     def _send(
         self,
         model: type[Model],
@@ -459,6 +474,20 @@ def _pattern_params(pattern: NumberPattern | None, *, imported: bool) -> dict[st
 def _without_empty(params: QueryParams) -> dict[str, QueryValue]:
     """Drop unset filters: Sinch treats `?type=` differently from no `type` at all."""
     return {key: value for key, value in params.items() if value is not None and value != []}
+
+
+class _NextPageToken(BaseModel):
+    """Only a list page's next-page token: read without building the page's items."""
+
+    model_config = ConfigDict(extra="ignore")
+    next_page_token: str | None = Field(None, alias="nextPageToken")
+
+
+def _next_page_token(response: httpx.Response) -> str | None:
+    try:
+        return _NextPageToken.model_validate_json(response.content).next_page_token
+    except ValidationError:
+        return None  # the page's own parse reports what is wrong with it
 
 
 def _parse(model: type[Model], response: httpx.Response) -> Model:

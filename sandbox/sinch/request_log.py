@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -15,6 +16,8 @@ class RequestRecord:
     path: str
     query: dict[str, list[str]]
     json: Any = None
+    at: float = field(default_factory=time.monotonic)
+    """When the sandbox received it (`time.monotonic`): benchmarks count requests per minute."""
 
 
 class RequestLog:

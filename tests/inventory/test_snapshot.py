@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-from collections.abc import Iterator
-
-import pytest
 
 from bot.inventory import snapshot
 from bot.inventory.snapshot import PAGE_SIZE
@@ -80,31 +76,3 @@ def test_a_sinch_failure_keeps_the_last_figures_and_the_mark(world: World) -> No
 
     assert inventory.count(world.services.store, Source.ACTIVE) == 3
     assert inventory.stale_since(world.services.store) is not None
-
-
-def test_reading_ahead_gives_every_page_in_order_and_raises_what_fetching_raised() -> None:
-    def pages() -> Iterator[int]:
-        yield from range(5)
-        raise RuntimeError("Sinch went away on page 6")
-
-    seen: list[int] = []
-    with pytest.raises(RuntimeError, match="page 6"):
-        for page in snapshot.read_ahead(pages()):
-            seen.append(page)
-    assert seen == [0, 1, 2, 3, 4]
-
-
-def test_a_reader_that_stops_early_leaves_no_fetcher_behind() -> None:
-    fetched: list[int] = []
-
-    def pages() -> Iterator[int]:
-        for page in range(100):
-            fetched.append(page)
-            yield page
-
-    for page in snapshot.read_ahead(pages()):
-        if page == 2:
-            break
-    # At most one page ahead of the reader, and the fetching thread has ended.
-    assert len(fetched) <= 5
-    assert not [thread for thread in threading.enumerate() if thread.name == "inventory-read-ahead"]

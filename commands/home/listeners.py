@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block, DividerBlock
 from slack_sdk.models.views import View
 
-from bot.blockkit.blocks import context, header, mention, section, with_sandbox_note
+from bot.blockkit.blocks import SECTION_TEXT, chunks, context, header, mention, section, with_sandbox_note
 from bot.blockkit.dates import slack_date
 from bot.blockkit.text import escape
 from bot.inventory import snapshot
@@ -143,8 +143,9 @@ def home_view(
         listing = _listing(waiting, "Nothing waits for your approval.", by=True)
         blocks.append(section(f"*Waiting for your approval*{where}\n{listing}"))
     blocks.append(DividerBlock())
-    usage = "\n".join(f"• `/numbers {name}`: {summary}" for name, summary in commands)
-    blocks.append(section(f"*Commands*\n{usage}"))
+    # As many sections as the commands need: one would cut the last ones off at Slack's 3000 characters.
+    usage = [f"• `/numbers {name}`: {summary}" for name, summary in commands]
+    blocks.extend(section(text) for text in chunks(["*Commands*", *usage], SECTION_TEXT))
     blocks.append(
         context("`/numbers help` shows examples. Spending money or re-routing traffic needs an approver.")
     )

@@ -78,9 +78,15 @@ def test_the_dashboard_demo_shows_a_teams_inventory_on_the_home_tab(tmp_path: Pa
         "numbot's Home tab, as rita sees it · updated",
         "✓ seen: active numbers",
         "Active numbers: GB",
+        "✓ seen: not checked yet",
+        "rita in #ops> /numbers report",
+        "✓ seen: 200 rows",
         "alex in #ops> /home",
         "numbot's Home tab, as alex sees it",
         "✓ seen: Waiting for your approval",
+        "/numbers digest",
+        "Weekly inventory digest",
+        "✓ seen: [image: inventory-by-region.png]",
     ]
     positions = [transcript.find(step) for step in steps]
     assert -1 not in positions, [step for step, at in zip(steps, positions, strict=True) if at == -1]

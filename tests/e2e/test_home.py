@@ -60,3 +60,13 @@ def test_home_stays_small_with_many_requests_and_drops_decided_ones(world: World
 
     assert len(home.blocks) < 100
     assert asked[-1].id not in shown(home)
+
+
+def test_home_lists_every_command_however_many_there_are(world: World) -> None:
+    home = home_of(world, world.requester, "Commands")
+    listed = shown(home).split("*Commands*", 1)[1]
+
+    # The admins' commands come last; a single section cut them off at Slack's 3000 characters.
+    assert "`/numbers settle <request-id> done|failed" in listed
+    assert "`/numbers digest`" in listed
+    assert "…" not in listed

@@ -22,14 +22,14 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-# 1800 by 1050 pixels: sharp on a high-density screen, wide enough for a numbers panel and three currencies.
+# 1800 by 1050 pixels: sharp on a high-density screen, wide enough for a numbers panel and four currencies.
 WIDTH_INCHES = 12.0
 HEIGHT_INCHES = 7.0
 DPI = 150
 # More rows than this are unreadable at a glance; the rest are summed into one "other" row.
 MOST_REGIONS = 10
 # Panels beyond this get too narrow to read; further currencies are named under the chart.
-MOST_CURRENCIES = 3
+MOST_CURRENCIES = 4
 FEWEST_ROWS = 6
 UNKNOWN_REGION = "unknown"
 TITLE = "Numbers and monthly spend by region"
@@ -37,7 +37,7 @@ EMPTY = "No numbers in the inventory yet"
 
 _ACTIVE = "#2f6db5"
 _IMPORTED = "#9dbce0"
-_SPEND = ("#2e8b57", "#c77c0e", "#8e5aa8")
+_SPEND = ("#2e8b57", "#c77c0e", "#8e5aa8", "#b5484f")
 _INK = "#333333"
 
 
@@ -48,7 +48,7 @@ class _Rows:
     regions: list[str]
     active: list[int]
     imported: list[int]
-    spend: dict[str, list[Decimal]]  # currency → amount per region row, largest total first
+    spend: dict[str, list[Decimal]]  # currency → amount per region row, the most numbers billed first
     hidden_currencies: list[str]
 
 
@@ -113,12 +113,17 @@ def _rows(
         active.append(sum(row[1] for row in rest))
         imported.append(sum(row[2] for row in rest))
     row_of = {region: index for index, (region, _, _) in enumerate(shown)}
+    rented = {region: active for region, active, _ in by_region}
     spend: dict[str, list[Decimal]] = {}
+    billed: dict[str, int] = {}
     for region, currency, amount in by_region_spend:
         amounts = spend.setdefault(currency, [Decimal(0)] * len(regions))
         # A region outside the shown rows is one of the "other" regions, always the last row.
         amounts[row_of.get(region, len(regions) - 1)] += amount
-    by_total = sorted(spend, key=lambda currency: sum(spend[currency], Decimal(0)), reverse=True)
+        billed[currency] = billed.get(currency, 0) + rented.get(region, 0)
+    # Amounts in different currencies do not compare (3,000 SEK is less than 500 USD): the currencies that
+    # bill the most numbers are drawn.
+    by_total = sorted(spend, key=lambda currency: (-billed[currency], currency))
     return _Rows(
         regions=regions,
         active=active,

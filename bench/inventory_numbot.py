@@ -35,21 +35,26 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def offline_services(settings: Settings, store: Store, sinch: SinchClient) -> Services:
+    """numbot's services for a measuring process that talks to Sinch only (Slack is never called)."""
+    slack = WebClient()
+    return Services(
+        settings,
+        store,
+        sinch,
+        Notifier(store, slack, utc_now),
+        ApproverDirectory(slack, [], []),
+        AFTER_APPROVAL,
+    )
+
+
 def main(sandbox_url: str, project_id: str) -> None:
     with tempfile.TemporaryDirectory(prefix="numbot-inventory-") as directory:
         settings = Settings(_env_file=None, numbot_database=Path(directory) / "numbot.db")
         store = Store(settings.numbot_database)
         auth = OAuth2ClientCredentials(KEY_ID, KEY_SECRET, token_url=f"{sandbox_url}/oauth2/token")
         with SinchClient(project_id, auth, numbers_url=sandbox_url) as sinch:
-            slack = WebClient()  # never called: the message is built, not posted
-            services = Services(
-                settings,
-                store,
-                sinch,
-                Notifier(store, slack, utc_now),
-                ApproverDirectory(slack, [], []),
-                AFTER_APPROVAL,
-            )
+            services = offline_services(settings, store, sinch)
             rss_before = peak_rss_mb()
             started = time.perf_counter()
             query = parse_list_query(["US", "LOCAL"])

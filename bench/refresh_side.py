@@ -14,16 +14,11 @@ import time
 from pathlib import Path
 
 import httpx
-from slack_sdk import WebClient
 
-from bench.inventory_numbot import KEY_ID, KEY_SECRET, peak_rss_mb
-from bot.approvals.directory import ApproverDirectory
+from bench.inventory_numbot import KEY_ID, KEY_SECRET, offline_services, peak_rss_mb
 from bot.config import Settings
 from bot.inventory import snapshot
-from bot.notify import Notifier
-from bot.services import Services, utc_now
 from bot.sinch import OAuth2ClientCredentials, SinchClient
-from commands.after_approval import AFTER_APPROVAL
 from sandbox.sinch.app import IMPORTED_PREFIX
 from storage.db import Store
 
@@ -36,15 +31,7 @@ def numbot(sandbox_url: str, project_id: str) -> tuple[int, float]:
         with SinchClient(
             project_id, auth, numbers_url=sandbox_url, imported_url=f"{sandbox_url}{IMPORTED_PREFIX}"
         ) as sinch:
-            slack = WebClient()  # never called
-            services = Services(
-                settings,
-                store,
-                sinch,
-                Notifier(store, slack, utc_now),
-                ApproverDirectory(slack, [], []),
-                AFTER_APPROVAL,
-            )
+            services = offline_services(settings, store, sinch)
             started = time.perf_counter()
             refreshed = snapshot.refresh(services)
             seconds = time.perf_counter() - started

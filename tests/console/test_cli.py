@@ -38,6 +38,14 @@ def numbot(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.C
     )
 
 
+def in_order(transcript: str, steps: list[str]) -> list[int]:
+    """Where each step first appears in the transcript; fails unless all appear, in this order."""
+    positions = [transcript.find(step) for step in steps]
+    assert -1 not in positions, [step for step, at in zip(steps, positions, strict=True) if at == -1]
+    assert positions == sorted(positions), "the steps appear out of order"
+    return positions
+
+
 def test_the_demo_walks_search_order_approve_review_provisioning_and_release(tmp_path: Path) -> None:
     result = numbot(tmp_path, "console", "--script", str(REPO / "examples" / "demo.txt"))
 
@@ -57,9 +65,7 @@ def test_the_demo_walks_search_order_approve_review_provisioning_and_release(tmp
         "Reason: Demo over",
         "✓ seen: Released +1",
     ]
-    positions = [transcript.find(step) for step in steps]
-    assert -1 not in positions, [step for step, at in zip(steps, positions, strict=True) if at == -1]
-    assert positions == sorted(positions), "the steps appear out of order"
+    in_order(transcript, steps)
     assert "\x1b[" not in transcript  # not a terminal: plain text
     assert (tmp_path / "numbot.db").exists()
 
@@ -88,9 +94,7 @@ def test_the_dashboard_demo_shows_a_teams_inventory_on_the_home_tab(tmp_path: Pa
         "Weekly inventory digest",
         "✓ seen: [image: inventory-by-region.png]",
     ]
-    positions = [transcript.find(step) for step in steps]
-    assert -1 not in positions, [step for step, at in zip(steps, positions, strict=True) if at == -1]
-    assert positions == sorted(positions), "the steps appear out of order"
+    positions = in_order(transcript, steps)
     refreshed = transcript[positions[3] : positions[4]]
     assert "200 active numbers" in refreshed
 
@@ -122,9 +126,7 @@ def test_the_order_demo_walks_a_gb_mobile_order_with_a_document_to_the_inventory
         "rita in #ops> /numbers list",
         "By region: GB 1",
     ]
-    positions = [transcript.find(step) for step in steps]
-    assert -1 not in positions, [step for step, at in zip(steps, positions, strict=True) if at == -1]
-    assert positions == sorted(positions), "the steps appear out of order"
+    in_order(transcript, steps)
     number = re.search(r"\$number = (\+44\d{10})", transcript)
     assert number is not None
     assert transcript.count(f"{number.group(1)} · GB MOBILE · SMS+VOICE") == 1  # the inventory's row

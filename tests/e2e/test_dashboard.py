@@ -19,6 +19,7 @@ from sandbox.slack import SlackUserDriver, View
 from storage import inventory, leases
 from storage.inventory import E911Status, InventoryRow, Source
 from tests.harness import PROJECT_ID, World, answer_to, running_world, seed_active, shown
+from tests.inventory_rows import inventory_row
 
 
 @pytest.fixture(scope="module")
@@ -169,17 +170,12 @@ def test_a_big_varied_inventory_stays_within_slacks_limits_and_escapes_what_sinc
 
 
 def big_row(i: int, now: datetime, *, source: Source = Source.ACTIVE, phone: str = "") -> InventoryRow:
-    return InventoryRow(
-        phone_number=phone or f"+4420{i:08d}",
+    return inventory_row(
+        phone or f"+4420{i:08d}",
         source=source,
         region="US" if i % 80 == 0 else f"R{i % 80:02d}",
         number_type="<!channel>" if i % 7 == 0 else f"TYPE{i % 13}",
-        capabilities=("SMS", "VOICE"),
-        display_name="",
         sms_service_plan_id="",
-        sms_campaign_id="",
-        voice_type="",
-        voice_id="",
         monthly_price=Decimal("1.25") if source is Source.ACTIVE else None,
         currency=f"C{i % 12:02d}" if source is Source.ACTIVE else "",
         next_charge_date=now + timedelta(days=i % 40),

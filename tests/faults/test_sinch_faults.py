@@ -183,10 +183,11 @@ def test_an_unanswered_rent_any_stays_executing_until_an_admin_records_what_sinc
     world.sinch.faults.latency_seconds = TIMEOUT_SECONDS * 2
     acked(world.approver.click(card, ids.APPROVE))
 
-    [request] = requests.find_requests(world.services.store)
     told = reply_under(
         world.slack, card_in_state(world.slack, "executing"), "An admin can record how it ended"
     )
+    # Read once it is executing: the settle rule counts from the request's last move.
+    [request] = requests.find_requests(world.services.store)
     assert f"/numbers settle {request.id} done|failed" in shown(told)
     assert sinch_finished.arrived.wait(timeout=10)  # Sinch did rent one, after the bot stopped listening
     world.sinch.faults.latency_seconds = 0

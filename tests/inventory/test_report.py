@@ -12,31 +12,22 @@ import pytest
 from bot.inventory.report import COLUMNS, csv_report, safe_cell
 from storage.inventory import E911Status, InventoryRow, Source
 from storage.requests import Acquisition
+from tests.inventory_rows import inventory_row
 
 CHARGE = datetime(2025, 4, 1, 0, 0, tzinfo=UTC)
 ACQUIRED = datetime(2025, 3, 2, 14, 30, 5, tzinfo=UTC)
 
 
 def number(phone: str, display_name: str = "", **fields: object) -> InventoryRow:
-    values: dict[str, object] = {
-        "phone_number": phone,
-        "source": Source.ACTIVE,
-        "region": "US",
-        "number_type": "LOCAL",
-        "capabilities": ("SMS", "VOICE"),
-        "display_name": display_name,
+    linked: dict[str, object] = {
         "sms_service_plan_id": "plan-1",
-        "sms_campaign_id": "",
         "voice_type": "RTC",
         "voice_id": "app-1",
         "monthly_price": Decimal("1.50"),
-        "currency": "USD",
         "next_charge_date": CHARGE,
-        "provisioning_failed": False,
         "e911": E911Status.MISSING,
     }
-    values.update(fields)
-    return InventoryRow(**values)  # type: ignore[arg-type]
+    return inventory_row(phone, display_name=display_name, **(linked | fields))
 
 
 def read(content: bytes) -> list[dict[str, str]]:

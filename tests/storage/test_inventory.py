@@ -8,28 +8,12 @@ from decimal import Decimal
 
 from storage import Store, inventory
 from storage.inventory import E911Status, InventoryRow, RowFilter, Source
+from tests.inventory_rows import inventory_row
 from tests.storage.helpers import T0
 
 
 def number(phone: str, **fields: object) -> InventoryRow:
-    values: dict[str, object] = {
-        "phone_number": phone,
-        "source": Source.ACTIVE,
-        "region": "US",
-        "number_type": "LOCAL",
-        "capabilities": ("SMS", "VOICE"),
-        "display_name": "",
-        "sms_service_plan_id": "plan",
-        "sms_campaign_id": "",
-        "voice_type": "",
-        "voice_id": "",
-        "monthly_price": Decimal("2.00"),
-        "currency": "USD",
-        "next_charge_date": T0 + timedelta(days=10),
-        "provisioning_failed": False,
-    }
-    values.update(fields)
-    return InventoryRow(**values)  # type: ignore[arg-type]
+    return inventory_row(phone, **{"next_charge_date": T0 + timedelta(days=10), **fields})
 
 
 def test_a_source_becomes_exactly_the_rows_given_and_the_first_refresh_is_not_news(store: Store) -> None:

@@ -90,7 +90,7 @@ def test_the_dashboard_demo_shows_a_teams_inventory_on_the_home_tab(tmp_path: Pa
         "alex in #ops> /home",
         "numbot's Home tab, as alex sees it",
         "✓ seen: Waiting for your approval",
-        "/numbers digest",
+        "ada in #ops> /numbers digest",
         "Weekly inventory digest",
         "✓ seen: [image: inventory-by-region.png]",
     ]

@@ -34,9 +34,10 @@ WINDOW = timedelta(minutes=1)
 # A run's share is measured over slightly less than the interval between runs: the previous run's checks
 # have left it by the next tick, those of a second process that ran just now have not.
 PACE_WINDOW = timedelta(seconds=SWEEP_EVERY_SECONDS - 1)
-# Addresses change through numbot (recorded at once) or Sinch's dashboard; a small inventory need not be
-# re-read every few seconds just because the budget would allow it.
-RECHECK_AFTER = timedelta(minutes=10)
+# Addresses change through numbot (recorded at once) or, rarely, Sinch's dashboard: an hour is soon enough to
+# notice the second, and a small inventory is not re-read all day long just because the budget would allow it
+# (100 numbers every 10 minutes would be 14,400 reads a day; hourly, 2,400).
+RECHECK_AFTER = timedelta(hours=1)
 BACK_OFF = timedelta(minutes=1)
 LEASE_NAME = "e911-sweep"
 # Renewed before each request: longer than any one request takes (none is retried), and a process that died

@@ -43,21 +43,26 @@ def carried_out(
     return request.id
 
 
-def test_rented_and_ordered_numbers_name_their_request_in_phone_number_order(store: Store) -> None:
-    rented = carried_out(store, RequestKind.RENT, "+12025550003", result={"phone_number": "+12025550003"})
-    picked = carried_out(store, RequestKind.RENT_ANY, "US LOCAL", result={"phone_number": "+12025550001"})
-    ordering = carried_out(store, RequestKind.NUMBER_ORDER, "order", result=None)
+def ordered(store: Store, order_id: str, request_id: str, numbers: tuple[str, ...]) -> None:
+    """numbot made US LOCAL order `order_id` for request `request_id`, reserving `numbers`."""
     orders.remember(
         store,
-        order_id="order-1",
-        request_id=ordering,
+        order_id=order_id,
+        request_id=request_id,
         region="US",
         number_type="LOCAL",
         state=orders.CREATED,
         expire_time=None,
-        numbers=("+12025550002", "+12025550004"),
+        numbers=numbers,
         now=T0,
     )
+
+
+def test_rented_and_ordered_numbers_name_their_request_in_phone_number_order(store: Store) -> None:
+    rented = carried_out(store, RequestKind.RENT, "+12025550003", result={"phone_number": "+12025550003"})
+    picked = carried_out(store, RequestKind.RENT_ANY, "US LOCAL", result={"phone_number": "+12025550001"})
+    ordering = carried_out(store, RequestKind.NUMBER_ORDER, "order", result=None)
+    ordered(store, "order-1", ordering, ("+12025550002", "+12025550004"))
     [tracked] = orders.find_orders(store, now=T0)[0]
     orders.advance(
         store,
@@ -99,16 +104,6 @@ def test_requests_that_acquired_nothing_are_left_out(store: Store) -> None:
     )
     carried_out(store, RequestKind.RELEASE, "+12025550008", result={"phone_number": "+12025550008"})
     ordering = carried_out(store, RequestKind.NUMBER_ORDER, "order", result=None)
-    orders.remember(
-        store,
-        order_id="order-2",
-        request_id=ordering,
-        region="US",
-        number_type="LOCAL",
-        state=orders.CREATED,
-        expire_time=None,
-        numbers=("+12025550007",),
-        now=T0,
-    )
+    ordered(store, "order-2", ordering, ("+12025550007",))
 
     assert list(acquisitions(store)) == []

@@ -41,6 +41,7 @@ from sandbox.world import (
 )
 from storage import Store
 from storage.request_types import RequestKind
+from storage.requests import Request
 
 __all__ = [
     "ADMIN",
@@ -83,6 +84,21 @@ def ephemeral_containing(world: World, user_id: str, text: str) -> Message:
     """Await the first ephemeral message to `user_id` that shows `text`."""
     return world.wait_for(
         lambda slack: next((message for message in slack.ephemerals(user_id) if text in shown(message)), None)
+    )
+
+
+def request_card(world: World, request: Request, state: str | None = None) -> Message:
+    """The approval card of `request`, once its fallback text shows `state` (any state when None)."""
+    return world.wait_for(
+        lambda slack: next(
+            (
+                message
+                for message in slack.messages(APPROVALS.id)
+                if message.text.startswith(f"{request.id} ")
+                and (state is None or f": {state} " in message.text)
+            ),
+            None,
+        )
     )
 
 

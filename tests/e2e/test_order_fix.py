@@ -32,7 +32,7 @@ from tests.e2e.modal_steps import top_view
 from tests.e2e.provisioning_world import MovableClock
 from tests.e2e.test_number_orders import order_world
 from tests.e2e.test_order_workflow import GB_REGISTRATION, PDF, answer, searched_form
-from tests.harness import APPROVALS, REQUESTER, World, shown
+from tests.harness import APPROVALS, REQUESTER, World, request_card, shown
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 BLOCKED = "Sinch blocked"
@@ -64,22 +64,11 @@ def newest_request(world: World, *, count: int) -> Request:
     return world.wait_for(made)
 
 
-def card(world: World, request: Request) -> Message:
-    return world.wait_for(
-        lambda slack: next(
-            (
-                message
-                for message in slack.messages(APPROVALS.id)
-                if message.text.startswith(f"{request.id} ")
-            ),
-            None,
-        )
-    )
-
-
 def replies(world: World, request: Request, text: str) -> list[Message]:
     return [
-        reply for reply in world.slack.thread(APPROVALS.id, card(world, request).ts) if text in shown(reply)
+        reply
+        for reply in world.slack.thread(APPROVALS.id, request_card(world, request).ts)
+        if text in shown(reply)
     ]
 
 
@@ -103,7 +92,7 @@ def reviewed(world: World, clock: MovableClock, request: Request, state: NumberO
 def approved_and_reviewed(
     world: World, clock: MovableClock, request: Request, state: NumberOrderState
 ) -> None:
-    world.approver.click(card(world, request), ids.APPROVE)
+    world.approver.click(request_card(world, request), ids.APPROVE)
     reply(world, request, IN_REVIEW)
     reviewed(world, clock, request, state)
 
@@ -148,7 +137,7 @@ def test_a_blocked_order_is_fixed_by_its_requester_approved_again_and_completed(
     assert answer(ack)["response_action"] == "update"
     second = newest_request(slack_world, count=2)
     assert order_id(second) == order_id(first) and second.state is RequestState.PENDING
-    resubmit = shown(card(slack_world, second))
+    resubmit = shown(request_card(slack_world, second))
     assert "Acme Widgets Ltd" in resubmit and "blocked" in resubmit
     registration = slack_world.services.sinch.get_number_order_registration(order_id(first))
     assert "Acme Widgets Ltd" in str(registration.request_details)
@@ -233,7 +222,7 @@ def test_a_submit_whose_answer_was_lost_is_settled_by_reading_the_order_back(
     request = ordered(slack_world, "Acme Widgets Ltd")
     slack_world.sinch.faults.lose_next_answers(1)
 
-    slack_world.approver.click(card(slack_world, request), ids.APPROVE)
+    slack_world.approver.click(request_card(slack_world, request), ids.APPROVE)
 
     told = reply(slack_world, request, IN_REVIEW)
     assert "was approved by" in told.text

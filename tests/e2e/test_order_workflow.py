@@ -20,7 +20,7 @@ from sandbox.slack.files import FileUpload
 from sandbox.slack.models import Ack
 from storage import requests
 from storage.requests import Request
-from tests.harness import APPROVALS, OPS, World, answer_to, running_world, shown, visible_text
+from tests.harness import APPROVALS, OPS, World, answer_to, request_card, running_world, shown, visible_text
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 GB_REGISTRATION = {
@@ -82,19 +82,6 @@ def sent(world: World) -> Request:
     return found[0]
 
 
-def card(world: World, request: Request) -> Message:
-    return world.wait_for(
-        lambda slack: next(
-            (
-                message
-                for message in slack.messages(APPROVALS.id)
-                if message.text.startswith(f"{request.id} ")
-            ),
-            None,
-        )
-    )
-
-
 def thread_reply(world: World, parent: Message, text: str) -> Message:
     return world.wait_for(
         lambda slack: next(
@@ -113,7 +100,7 @@ def test_gb_mobile_from_search_with_a_document_is_approved_submitted_and_complet
     )
     request = sent(world)
 
-    pending = card(world, request)
+    pending = request_card(world, request)
     text = shown(pending)
     assert phone_number in text and "proof.pdf" in text and "Acme Widgets Ltd" in text
     assert (
@@ -173,7 +160,7 @@ def test_a_quantity_order_reserves_two_numbers_and_shows_both_on_the_card(world:
 
     order = world.services.sinch.get_number_order(str(request.payload["order_id"]))
     assert len(order.phone_numbers) == 2
-    text = shown(card(world, request))
+    text = shown(request_card(world, request))
     assert all(number in text for number in order.phone_numbers)
 
 

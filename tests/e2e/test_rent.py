@@ -35,6 +35,7 @@ from tests.harness import (
     answer_to,
     ephemeral_containing,
     outbox_refusing_rows,
+    request_card,
     running_world,
     shown,
 )
@@ -86,20 +87,6 @@ def submit_request(world: World, form: View, values: dict[str, str] | None = Non
     return found[0]
 
 
-def card(world: World, request: Request, state: str) -> Message:
-    """The request's approval card once it shows `state` (cards are edited in place)."""
-    return world.wait_for(
-        lambda slack: next(
-            (
-                message
-                for message in slack.messages(APPROVALS.id)
-                if message.text.startswith(f"{request.id} ") and f": {state} " in message.text
-            ),
-            None,
-        )
-    )
-
-
 def thread_reply(world: World, parent: Message, text: str) -> Message:
     return world.wait_for(
         lambda slack: next(
@@ -130,7 +117,7 @@ def test_search_request_approve_rents_once_and_tells_everyone(world: World) -> N
             VOICE_ID_BLOCK: "app-7",
         },
     )
-    pending = card(world, request, "pending")
+    pending = request_card(world, request, "pending")
     for expected in (
         f"Rent {phone_number}",
         "service plan `plan-1`, campaign `CAMP1`",
@@ -145,7 +132,7 @@ def test_search_request_approve_rents_once_and_tells_everyone(world: World) -> N
 
     acked(world.approver.click(pending, ids.APPROVE))
 
-    done = card(world, request, "done")
+    done = request_card(world, request, "done")
     assert done.buttons() == []
     assert f"Rented {phone_number} (US LOCAL)" in shown(done) and "Approved by <@U0APPROVE>" in shown(done)
     told = thread_reply(world, done, "was approved by <@U0APPROVE> and is done")
@@ -173,7 +160,7 @@ def test_search_request_approve_rents_once_and_tells_everyone(world: World) -> N
 
 def test_the_requester_cannot_approve_their_own_request(world: World) -> None:
     request = submit_request(world, request_form(world, f"rent {available(world, wanted={Capability.SMS})}"))
-    pending = card(world, request, "pending")
+    pending = request_card(world, request, "pending")
 
     acked(world.requester.click(pending, ids.APPROVE))
 
@@ -187,7 +174,7 @@ def test_the_requester_cannot_approve_their_own_request(world: World) -> None:
 
 def test_someone_who_is_not_an_approver_cannot_decide(world: World) -> None:
     request = submit_request(world, request_form(world, f"rent {available(world, wanted={Capability.SMS})}"))
-    pending = card(world, request, "pending")
+    pending = request_card(world, request, "pending")
 
     acked(world.bystander.click(pending, ids.APPROVE))
 
@@ -200,13 +187,13 @@ def test_a_rejection_reason_reaches_the_card_and_the_requester(world: World) -> 
     request = submit_request(
         world, request_form(world, f"rent {available(world, wanted={Capability.VOICE})}")
     )
-    pending = card(world, request, "pending")
+    pending = request_card(world, request, "pending")
 
     acked(world.approver.click(pending, ids.REJECT))
     reason_form = world.wait_for(lambda slack: slack.views(world.approver.user_id))[-1]
     acked(world.approver.submit(reason_form, {"reason": "We have enough voice numbers & no budget."}))
 
-    rejected = card(world, request, "rejected")
+    rejected = request_card(world, request, "rejected")
     assert "Rejected by <@U0APPROVE>" in shown(rejected) and ">We have enough voice numbers" in shown(
         rejected
     )
@@ -218,12 +205,12 @@ def test_a_rejection_reason_reaches_the_card_and_the_requester(world: World) -> 
 
 def test_a_request_nobody_decides_expires(world: World) -> None:
     request = submit_request(world, request_form(world, f"rent {available(world, wanted={Capability.SMS})}"))
-    card(world, request, "pending")
+    request_card(world, request, "pending")
     after_deadline = replace(world.services, clock=lambda: request.expires_at + timedelta(seconds=1))
 
     assert approvals.expire_due(after_deadline) == 1
 
-    expired = card(world, request, "expired")
+    expired = request_card(world, request, "expired")
     assert "Expired*: nobody decided in time. Nothing was done." in shown(expired) and expired.buttons() == []
     thread_reply(world, expired, "expired before anyone decided; nothing was done")
     assert sinch_calls(world, ":rent") == []
@@ -231,7 +218,7 @@ def test_a_request_nobody_decides_expires(world: World) -> None:
 
 def test_an_expiry_that_cannot_be_announced_is_not_recorded_and_happens_on_the_next_run(world: World) -> None:
     request = submit_request(world, request_form(world, f"rent {available(world, wanted={Capability.SMS})}"))
-    card(world, request, "pending")
+    request_card(world, request, "pending")
     after_deadline = replace(world.services, clock=lambda: request.expires_at + timedelta(seconds=1))
 
     with outbox_refusing_rows(world.services.store), pytest.raises(sqlite3.IntegrityError):
@@ -239,12 +226,12 @@ def test_an_expiry_that_cannot_be_announced_is_not_recorded_and_happens_on_the_n
 
     assert approvals.load(world.services, request.id).state is RequestState.PENDING
     assert approvals.expire_due(after_deadline) == 1
-    thread_reply(world, card(world, request, "expired"), "expired before anyone decided")
+    thread_reply(world, request_card(world, request, "expired"), "expired before anyone decided")
 
 
 def test_two_approvers_clicking_at_once_rent_exactly_once(world: World) -> None:
     request = submit_request(world, request_form(world, f"rent {available(world, wanted={Capability.SMS})}"))
-    pending = card(world, request, "pending")
+    pending = request_card(world, request, "pending")
     start = threading.Barrier(2)
     acks: list[Ack] = []
 
@@ -260,18 +247,18 @@ def test_two_approvers_clicking_at_once_rent_exactly_once(world: World) -> None:
         clicker.join(timeout=10)
 
     assert len(acks) == 2 and all(acked(ack) for ack in acks)
-    done = card(world, request, "done")
+    done = request_card(world, request, "done")
     assert len(sinch_calls(world, ":rent")) == 1
     assert done.buttons() == []
 
 
 def test_the_requester_can_cancel_while_pending(world: World) -> None:
     request = submit_request(world, request_form(world, f"rent {available(world, wanted={Capability.SMS})}"))
-    pending = card(world, request, "pending")
+    pending = request_card(world, request, "pending")
 
     acked(world.requester.click(pending, ids.CANCEL))
 
-    cancelled = card(world, request, "cancelled")
+    cancelled = request_card(world, request, "cancelled")
     assert "Cancelled by <@U0REQUEST>.* Nothing was done." in shown(cancelled) and cancelled.buttons() == []
     assert sinch_calls(world, ":rent") == []
 
@@ -371,9 +358,9 @@ def test_a_number_taken_before_approval_fails_clearly(world: World) -> None:
     request = submit_request(world, request_form(world, f"rent {number}"))
     world.sinch.state.inventory.take(number)  # someone else rented it meanwhile
 
-    acked(world.approver.click(card(world, request, "pending"), ids.APPROVE))
+    acked(world.approver.click(request_card(world, request, "pending"), ids.APPROVE))
 
-    failed = card(world, request, "failed")
+    failed = request_card(world, request, "failed")
     assert f"{number} is no longer available: it was rented or withdrawn since the request." in shown(failed)
     assert len(sinch_calls(world, ":rent")) == 1
 
@@ -382,9 +369,9 @@ def test_a_sinch_outage_during_the_rent_fails_without_a_retry(world: World) -> N
     request = submit_request(world, request_form(world, f"rent {available(world, wanted={Capability.SMS})}"))
     world.sinch.faults.fail_next(1, 500)
 
-    acked(world.approver.click(card(world, request, "pending"), ids.APPROVE))
+    acked(world.approver.click(request_card(world, request, "pending"), ids.APPROVE))
 
-    failed = card(world, request, "failed")
+    failed = request_card(world, request, "failed")
     assert "Sinch had an internal error (HTTP 500)" in shown(failed)
     assert len(sinch_calls(world, ":rent")) == 1  # never blindly repeated
 
@@ -412,14 +399,14 @@ def test_rent_any_end_to_end_sends_the_criteria_and_names_the_number(tmp_path: P
         form = request_form(world, "rent-any us local 5 --ends --voice")
         assert "Sinch picks the first available US LOCAL numbers ending in 5 with VOICE" in shown(form)
         request = submit_request(world, form, {SERVICE_PLAN_BLOCK: "plan-9"})
-        pending = card(world, request, "pending")
+        pending = request_card(world, request, "pending")
         assert "Rent any US LOCAL number" in shown(pending) and "Sinch picks the number on approval" in shown(
             pending
         )
 
         acked(world.approver.click(pending, ids.APPROVE))
 
-        done = card(world, request, "done")
+        done = request_card(world, request, "done")
         calls = [record for record in world.sinch.requests if record.path.endswith(":rentAny")]
         assert len(calls) == 1
         assert calls[0].json == {

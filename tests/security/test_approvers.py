@@ -10,13 +10,14 @@ from bot.sinch.models import Capability
 from storage import requests
 from storage.request_types import RequestState
 from storage.requests import Request
-from tests.e2e.test_rent import acked, available, card, request_form, sinch_calls, submit_request
+from tests.e2e.test_rent import acked, available, request_form, sinch_calls, submit_request
 from tests.harness import (
     APPROVER_GROUP,
     REQUESTER,
     SECOND_APPROVER,
     World,
     ephemeral_containing,
+    request_card,
     running_world,
 )
 
@@ -37,7 +38,7 @@ def state_of(world: World, request: Request) -> RequestState:
 
 def test_an_approver_removed_from_the_group_can_no_longer_approve(world: World) -> None:
     request = pending_request(world)
-    pending = card(world, request, "pending")
+    pending = request_card(world, request, "pending")
     # Still an approver: Reject opens the reason form (and the bot has read the group).
     acked(world.approver.click(pending, ids.REJECT))
     world.wait_for(lambda slack: slack.views(world.approver.user_id))
@@ -53,7 +54,7 @@ def test_an_approver_removed_from_the_group_can_no_longer_approve(world: World) 
 
 def test_an_unreadable_group_approves_nothing_and_the_next_click_works(world: World) -> None:
     request = pending_request(world)
-    pending = card(world, request, "pending")
+    pending = request_card(world, request, "pending")
     acked(world.approver.click(pending, ids.REJECT))  # the group was read once, successfully
     world.wait_for(lambda slack: slack.views(world.approver.user_id))
 
@@ -65,7 +66,7 @@ def test_an_unreadable_group_approves_nothing_and_the_next_click_works(world: Wo
     assert sinch_calls(world, ":rent") == []
 
     acked(world.approver.click(pending, ids.APPROVE))  # Slack answers again
-    card(world, request, "done")
+    request_card(world, request, "done")
     assert len(sinch_calls(world, ":rent")) == 1
 
 
@@ -74,7 +75,7 @@ def test_a_requester_who_is_the_only_approver_hears_another_must_decide(tmp_path
         tmp_path, numbot_approvers=[REQUESTER.id], numbot_admins=[REQUESTER.id], numbot_legacy_rent=True
     ) as world:
         request = pending_request(world)
-        pending = card(world, request, "pending")
+        pending = request_card(world, request, "pending")
 
         acked(world.bystander.click(pending, ids.APPROVE))
         acked(world.requester.click(pending, ids.APPROVE))

@@ -26,7 +26,7 @@ from storage.request_types import RequestKind, RequestState
 from storage.requests import Request
 from tests.e2e.modal_steps import top_view
 from tests.e2e.provisioning_world import ClockedWorld, clocked_world, stuck_request, thread_reply
-from tests.harness import APPROVALS, OPS, PROJECT_ID, World, answer_to, open_modal
+from tests.harness import APPROVALS, OPS, PROJECT_ID, World, answer_to, open_modal, request_card
 from tests.stored_requests import NOW, stored_request
 
 HOSTILE = "<!channel> <@U0ADMIN01> <https://evil.example|click here>"
@@ -72,26 +72,13 @@ def request_rent(world: World, display_name: str) -> Request:
     return request
 
 
-def card(world: World, request: Request, state: str) -> Message:
-    return world.wait_for(
-        lambda slack: next(
-            (
-                message
-                for message in slack.messages(APPROVALS.id)
-                if message.text.startswith(f"{request.id} ") and f": {state} " in message.text
-            ),
-            None,
-        )
-    )
-
-
 def test_a_forged_display_name_is_shown_escaped_on_the_card_and_in_the_thread(world: World) -> None:
     request = request_rent(world, HOSTILE)
     assert request.payload["display_name"] == HOSTILE  # stored as typed: escaping happens when shown
 
-    assert_inert(card(world, request, "pending"))
-    world.approver.click(card(world, request, "pending"), ids.APPROVE)
-    assert_inert(card(world, request, "done"))
+    assert_inert(request_card(world, request, "pending"))
+    world.approver.click(request_card(world, request, "pending"), ids.APPROVE)
+    assert_inert(request_card(world, request, "done"))
     told = thread_reply(world, request, "is done")
     assert_inert(told)
     assert f"Display name: {ESCAPED}." in told.text
@@ -101,11 +88,11 @@ def test_a_forged_display_name_is_shown_escaped_on_the_card_and_in_the_thread(wo
 
 def test_a_forged_reject_reason_is_shown_escaped_on_the_card(world: World) -> None:
     request = request_rent(world, "Support line")
-    world.approver.click(card(world, request, "pending"), ids.REJECT)
+    world.approver.click(request_card(world, request, "pending"), ids.REJECT)
     reason_form = world.wait_for(lambda slack: slack.views(world.approver.user_id))[-1]
     assert world.approver.submit(reason_form, {"reason": HOSTILE}).ok
 
-    rejected = card(world, request, "rejected")
+    rejected = request_card(world, request, "rejected")
     assert_inert(rejected)
     assert f">{ESCAPED}" in markup_read(rejected)
 
@@ -127,7 +114,7 @@ def test_a_forged_settle_note_is_shown_escaped_in_the_thread_and_on_the_card(clo
     assert f"as done: {ESCAPED}" in told.text
     # The admin's own mention is the bot's, made from their user id; only the note's markup is inert.
     assert "<!channel>" not in markup_read(told) and "<https://" not in markup_read(told)
-    done = card(world, request, "done")
+    done = request_card(world, request, "done")
     assert ESCAPED in markup_read(done) and "<!channel>" not in markup_read(done)
 
 
@@ -171,7 +158,7 @@ def test_a_forged_5000_character_reject_reason_is_refused_and_the_request_stays_
     world: World,
 ) -> None:
     request = request_rent(world, "Support line")
-    world.approver.click(card(world, request, "pending"), ids.REJECT)
+    world.approver.click(request_card(world, request, "pending"), ids.REJECT)
     reason_form = world.wait_for(lambda slack: slack.views(world.approver.user_id))[-1]
 
     ack = world.approver.submit(reason_form, {"reason": "y" * 5000})
@@ -193,8 +180,8 @@ def test_a_bidi_override_in_a_display_name_is_removed_before_it_is_stored_or_sen
     request = request_rent(world, "Support\u202e enil\u2066\x1b")
     assert request.payload["display_name"] == "Support enil"
 
-    world.approver.click(card(world, request, "pending"), ids.APPROVE)
-    card(world, request, "done")
+    world.approver.click(request_card(world, request, "pending"), ids.APPROVE)
+    request_card(world, request, "done")
     rented = world.sinch.state.active_number(request.subject, PROJECT_ID)
     assert rented is not None and rented["displayName"] == "Support enil"
 

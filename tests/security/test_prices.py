@@ -9,8 +9,8 @@ from bot.sinch.models import Capability
 from commands.rent.modal import RentModalMeta
 from sandbox.slack import View
 from storage import requests
-from tests.e2e.test_rent import acked, available, card, request_form, submit_request
-from tests.harness import World, ephemeral_containing, shown
+from tests.e2e.test_rent import acked, available, request_form, submit_request
+from tests.harness import World, ephemeral_containing, request_card, shown
 
 PRICE_CHANGED = "The price changed since the search"
 
@@ -31,7 +31,7 @@ def test_a_forged_price_never_reaches_the_card(world: World) -> None:
 
     request = submit_request(world, form)
 
-    pending = shown(card(world, request, "pending"))
+    pending = shown(request_card(world, request, "pending"))
     assert "*Setup*\n1.00 USD" in pending and "*Monthly*\n1.00 USD" in pending
     assert f"{PRICE_CHANGED}: the requester was shown setup 0.01 USD · monthly 0.01 USD" in pending
     assert (request.setup_cost, request.monthly_cost) == (Decimal("1.00"), Decimal("1.00"))
@@ -45,7 +45,7 @@ def test_a_forged_price_never_reaches_the_card(world: World) -> None:
 def test_an_unchanged_price_is_not_flagged(world: World) -> None:
     request = submit_request(world, request_form(world, f"rent {available(world, wanted={Capability.SMS})}"))
 
-    pending = shown(card(world, request, "pending"))
+    pending = shown(request_card(world, request, "pending"))
     assert "*Monthly*\n1.00 USD" in pending and PRICE_CHANGED not in pending
 
 
@@ -54,7 +54,7 @@ def test_rent_any_shows_the_price_of_a_match_sinch_gives_at_submit_time(world: W
 
     request = submit_request(world, form)
 
-    pending = shown(card(world, request, "pending"))
+    pending = shown(request_card(world, request, "pending"))
     assert "*Setup*\n1.00 USD" in pending and "*Monthly*\n1.00 USD" in pending
     assert PRICE_CHANGED in pending
 

@@ -12,7 +12,6 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TypeVar
 
 from bot.services import Services
 from bot.sinch import (
@@ -29,14 +28,12 @@ from storage import inventory, leases
 from storage.inventory import InventoryRow, SnapshotChange, Source
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 # Sinch's largest page: 10,000 numbers are 10 list calls.
 PAGE_SIZE = 1000
 LEASE_NAME = "inventory-refresh"
 # Longer than any refresh should take; a process that died mid-refresh frees it after this.
 LEASE_SECONDS = 300.0
-OWNER = f"{socket.gethostname()}:{secrets.token_hex(4)}"
 
 
 @dataclass(frozen=True)
@@ -51,7 +48,9 @@ def refresh(services: Services) -> Refreshed | None:
     Sinch errors propagate (the snapshot keeps its last good state, and the stale mark stays).
     """
     started = services.clock()
-    if not leases.acquire(services.store, LEASE_NAME, OWNER, LEASE_SECONDS, started):
+    # An owner per refresh, not per process: the job and a click in one process must not share the lease.
+    owner = f"{socket.gethostname()}:{secrets.token_hex(4)}"
+    if not leases.acquire(services.store, LEASE_NAME, owner, LEASE_SECONDS, started):
         return None
     store = services.store
     try:
@@ -59,7 +58,7 @@ def refresh(services: Services) -> Refreshed | None:
         imported = inventory.replace_source(store, Source.IMPORTED, _imported_rows(services), started)
         inventory.clear_stale(store, started)
     finally:
-        leases.release(store, LEASE_NAME, OWNER)
+        leases.release(store, LEASE_NAME, owner)
     log.info(
         "inventory refreshed: %d active (+%d -%d), %d imported",
         active.total,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 
 from bot.inventory import snapshot
 from bot.inventory.snapshot import PAGE_SIZE
@@ -76,3 +77,19 @@ def test_a_sinch_failure_keeps_the_last_figures_and_the_mark(world: World) -> No
 
     assert inventory.count(world.services.store, Source.ACTIVE) == 3
     assert inventory.stale_since(world.services.store) is not None
+
+
+def test_a_second_refresh_in_the_same_process_waits_for_the_first(world: World) -> None:
+    seed_active(world, 3, "US", "LOCAL")
+    world.sinch.faults.latency_seconds = 0.5
+    first: list[object] = []
+    running = threading.Thread(target=lambda: first.append(snapshot.refresh(world.services)))
+    running.start()
+    assert world.sinch.requests.wait_for(
+        lambda records: any(r.path.endswith("/activeNumbers") for r in records)
+    )
+
+    assert snapshot.refresh(world.services) is None  # the Refresh button while the job reads
+
+    running.join()
+    assert first and first[0] is not None

@@ -253,6 +253,21 @@ def totals(store: Store, *, now: datetime, due_within: timedelta = timedelta(day
     )
 
 
+def monthly_spend(store: Store, currency: str) -> Decimal:
+    """What the active numbers billed in `currency` cost a month (summed as Decimal, not SQLite's floats)."""
+    return sum(
+        (
+            Decimal(row["monthly_price"])
+            for row in store.db.query(
+                """SELECT monthly_price FROM inventory_numbers
+                   WHERE source = 'active' AND currency = ? AND monthly_price IS NOT NULL""",
+                [currency],
+            )
+        ),
+        Decimal(0),
+    )
+
+
 def attention(store: Store) -> Attention:
     row = _one(
         store,

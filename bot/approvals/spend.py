@@ -51,12 +51,13 @@ def monthly_change(draft: RequestDraft) -> MonthlyCost | None:
 
 
 def spent_now(services: Services, currency: str) -> Decimal | None:
-    """The active numbers' monthly cost in `currency` as the snapshot has it; None before its first read."""
+    """The active numbers' monthly cost in `currency` as the snapshot has it; None before its first read.
+
+    A release is filed before its modal's ack: one currency's sum, not the whole dashboard's totals."""
     store = services.store
     if inventory.refreshed_at(store, Source.ACTIVE) is None:
         return None
-    totals = inventory.totals(store, now=services.clock())
-    return next((spent.amount for spent in totals.monthly if spent.currency == currency), Decimal(0))
+    return inventory.monthly_spend(store, currency)
 
 
 def spend_of(summary: JsonDict) -> SpendChange | None:

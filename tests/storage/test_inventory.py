@@ -89,6 +89,8 @@ def test_totals_keep_currencies_apart_and_count_imported_numbers_apart(store: St
         ("USD", Decimal("1.10"), 1),
     ]
     assert ("GB", "GBP", Decimal("3.00")) in totals.by_region_spend
+    assert inventory.monthly_spend(store, "USD") == Decimal("3.30")
+    assert inventory.monthly_spend(store, "EUR") == Decimal(0)
 
 
 def test_attention_counts_what_needs_a_person(store: Store) -> None:

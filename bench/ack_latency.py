@@ -12,11 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bench.results import BenchResult, Metric, latency_metrics
-from bench.world import bench_world, crowd
+from bench.world import bench_world, crowd, new_answer, shown_to
 from bot.blockkit import ids
-from sandbox.slack import Ack, Message
+from sandbox.slack import Ack
 from sandbox.slack.driver import SlackUserDriver
-from sandbox.world import OPS, World, shown
+from sandbox.world import OPS, World
 
 USERS = 20
 ROUNDS = 3
@@ -65,36 +65,17 @@ def _session(world: World, user: SlackUserDriver, start: threading.Barrier, timi
     start.wait()
     try:
         for _ in range(ROUNDS):
-            seen = _shown_to(world, user)
+            seen = shown_to(world, user)
             timings.add("slash command", user.slash("/numbers", SEARCH, channel=OPS.id))
-            results = _new_answer(world, user, seen, "Request this number")
+            results = new_answer(world, user, seen, "Request this number", ANSWER_TIMEOUT_SECONDS)
             offer = results.buttons()[0].element["value"]
             timings.add("button click", user.click(results, ids.REQUEST_NUMBER, value=offer))
-            seen = _shown_to(world, user)
+            seen = shown_to(world, user)
             timings.add("slash command", user.slash("/numbers", "list US LOCAL", channel=OPS.id))
-            _new_answer(world, user, seen, "Active numbers")
+            new_answer(world, user, seen, "Active numbers", ANSWER_TIMEOUT_SECONDS)
     except Exception as error:  # noqa: BLE001 - one user's failure is reported, the others go on
         with timings.lock:
             timings.failures.append(f"{user.user_id}: {error}")
-
-
-def _shown_to(world: World, user: SlackUserDriver) -> set[str]:
-    return {message.ts for message in world.slack.ephemerals(user.user_id)}
-
-
-def _new_answer(world: World, user: SlackUserDriver, seen: set[str], marker: str) -> Message:
-    """The user's newest ephemeral showing `marker` that was not on screen before they acted."""
-    return world.slack.wait_for(
-        lambda slack: next(
-            (
-                message
-                for message in reversed(slack.ephemerals(user.user_id))
-                if message.ts not in seen and marker in shown(message)
-            ),
-            None,
-        ),
-        timeout=ANSWER_TIMEOUT_SECONDS,
-    )
 
 
 def _result(timings: Timings) -> BenchResult:

@@ -20,19 +20,9 @@ from bot.blockkit import ids
 from sandbox.slack import Ack, View
 from sandbox.slack.driver import SlackUserDriver
 from sandbox.slack.files import FileUpload
-from sandbox.world import World, shown
+from sandbox.world import GB_REGISTRATION, World, shown
 
 DOCUMENT_BYTES = 5 * 1024 * 1024
-REGISTRATION = {
-    "Business name": "Bench Widgets Ltd",
-    "Street address": "1 High Street",
-    "City": "London",
-    "Postcode": "SW1A 1AA",
-    "First name": "Jane",
-    "Last name": "Smith",
-    "Contact email": "jane@example.com",
-    "Contact phone (E.164)": "+447911123456",
-}
 SENT = "waiting for a second person"
 
 
@@ -94,7 +84,7 @@ def _submit_together(
 
     def submit(user: SlackUserDriver, form: View, document: FileUpload) -> None:
         start.wait()
-        acks.append(user.submit(form, {**REGISTRATION, "Proof of address": document}))
+        acks.append(user.submit(form, {**GB_REGISTRATION, "Proof of address": document}))
 
     threads = [
         threading.Thread(target=submit, args=arguments)

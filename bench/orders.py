@@ -15,11 +15,11 @@ import sys
 import time
 
 from bench.results import BenchResult, Metric, latency_metrics, measured_in_own_process, percentiles_ms
-from bench.world import bench_world
+from bench.world import bench_world, new_answer, shown_to
 from bot.blockkit import ids
 from sandbox.slack import Message, View
 from sandbox.slack.driver import SlackUserDriver
-from sandbox.world import OPS, World, shown
+from sandbox.world import OPS, World
 
 OPENS = 30
 SINCH_LATENCY_SECONDS = 0.3
@@ -88,21 +88,11 @@ def _is_filled_form(args: dict[str, object]) -> bool:
 
 def answer_to(world: World, user: SlackUserDriver, command: str, marker: str) -> Message:
     """`user` types `/numbers <command>` in #ops; their newest ephemeral showing `marker`."""
-    seen = {message.ts for message in world.slack.ephemerals(user.user_id)}
+    seen = shown_to(world, user)
     ack = user.slash("/numbers", command, channel=OPS.id)
     if not ack.ok:
         raise RuntimeError(f"/numbers {command}: HTTP {ack.status}")
-    return world.slack.wait_for(
-        lambda slack: next(
-            (
-                message
-                for message in reversed(slack.ephemerals(user.user_id))
-                if message.ts not in seen and marker in shown(message)
-            ),
-            None,
-        ),
-        timeout=WAIT_SECONDS,
-    )
+    return new_answer(world, user, seen, marker, WAIT_SECONDS)
 
 
 def order_form(world: World, user: SlackUserDriver) -> View:

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.sinch import SandboxConfig
-from sandbox.slack import RateLimits, SlackUser
-from sandbox.world import World, running_world
+from sandbox.slack import Message, RateLimits, SlackUser
+from sandbox.slack.driver import SlackUserDriver
+from sandbox.world import World, running_world, shown
 
 
 def crowd(count: int) -> list[SlackUser]:
@@ -42,3 +43,23 @@ def bench_world(
         ) as world,
     ):
         yield world
+
+
+def shown_to(world: World, user: SlackUserDriver) -> set[str]:
+    """The ephemeral messages `user` can see now (their ts), to tell the next answer from older ones."""
+    return {message.ts for message in world.slack.ephemerals(user.user_id)}
+
+
+def new_answer(world: World, user: SlackUserDriver, seen: set[str], marker: str, timeout: float) -> Message:
+    """The user's newest ephemeral showing `marker` that was not in `seen` before they acted."""
+    return world.slack.wait_for(
+        lambda slack: next(
+            (
+                message
+                for message in reversed(slack.ephemerals(user.user_id))
+                if message.ts not in seen and marker in shown(message)
+            ),
+            None,
+        ),
+        timeout=timeout,
+    )

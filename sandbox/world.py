@@ -46,6 +46,18 @@ APPROVER_GROUP = "S0APPROVER"
 SPRINGFIELD = EmergencyAddress(
     street_number="12345", street_info="Main St", city="Springfield", state="IL", postal_code="62701"
 )
+# Answers to the order form for a GB MOBILE number, by the form's labels, that the sandbox's review passes
+# (a document for "Proof of address" is attached by whoever submits).
+GB_REGISTRATION = {
+    "Business name": "Acme Widgets Ltd",
+    "Street address": "1 High Street",
+    "City": "London",
+    "Postcode": "SW1A 1AA",
+    "First name": "Jane",
+    "Last name": "Smith",
+    "Contact email": "jane@example.com",
+    "Contact phone (E.164)": "+447911123456",
+}
 
 
 @dataclass

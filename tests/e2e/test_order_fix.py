@@ -24,6 +24,7 @@ from commands.orders.execute import reconcile_order
 from sandbox.sinch.orders import BLOCKED_MESSAGE
 from sandbox.slack import Message, View
 from sandbox.slack.files import FileUpload
+from sandbox.world import GB_REGISTRATION
 from storage import orders as stored_orders
 from storage import requests
 from storage.request_types import RequestState
@@ -31,7 +32,7 @@ from storage.requests import Request
 from tests.e2e.modal_steps import top_view
 from tests.e2e.provisioning_world import MovableClock
 from tests.e2e.test_number_orders import order_world
-from tests.e2e.test_order_workflow import GB_REGISTRATION, PDF, answer, searched_form
+from tests.e2e.test_order_workflow import PDF, answer, searched_form
 from tests.harness import APPROVALS, REQUESTER, World, request_card, shown
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -18,21 +18,12 @@ from sandbox.sinch import SandboxConfig
 from sandbox.slack import Message, View
 from sandbox.slack.files import FileUpload
 from sandbox.slack.models import Ack
+from sandbox.world import GB_REGISTRATION
 from storage import requests
 from storage.requests import Request
 from tests.harness import APPROVALS, OPS, World, answer_to, request_card, running_world, shown, visible_text
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-GB_REGISTRATION = {
-    "Business name": "Acme Widgets Ltd",
-    "Street address": "1 High Street",
-    "City": "London",
-    "Postcode": "SW1A 1AA",
-    "First name": "Jane",
-    "Last name": "Smith",
-    "Contact email": "jane@example.com",
-    "Contact phone (E.164)": "+447911123456",
-}
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from bot.sinch import SmsErrorCode
 from bot.watching.error_codes import code_name, explain, explain_all
-from bot.watching.provisioning import PartState, PartStatus, Settlement, report
+from bot.watching.provisioning import PartState, PartStatus, Settlement, report, report_gone
 
 
 @pytest.mark.parametrize("code", list(SmsErrorCode), ids=str)
@@ -54,3 +54,13 @@ def test_a_failure_report_lists_each_code_with_its_next_step() -> None:
     assert "top up the balance" in message.detail_text
     assert message.summary.endswith("(request R-ABCDE).")
     assert "SANDBOX" in str(message.detail_blocks[-1])
+
+
+def test_a_number_sinch_named_in_an_event_is_escaped_in_every_line() -> None:
+    forged = "+1<!channel>"
+    settled = Settlement(forged, (PartStatus("sms", PartState.FAILED, ("INSUFFICIENT_BALANCE",)),))
+    told = report(settled, request_id=None, sandbox=False, unrequested=True)
+    gone = report_gone(forged, request_id=None, sandbox=False)
+
+    for text in (told.detail_text, told.summary, gone.detail_text, str(told.detail_blocks)):
+        assert "<!channel>" not in text and "&lt;!channel&gt;" in text

@@ -213,7 +213,8 @@ def report(
     `unrequested`: Sinch provisioned a number numbot never asked about, which every line says.
     """
     parts = _names(settled.parts)
-    number = f"`{settled.phone_number}`"
+    # The number of an event numbot never asked about is Sinch's text, like any other.
+    number = f"`{escape(settled.phone_number)}`"
     suffix = f" (request {request_id})" if request_id else ""
     origin = " (a change numbot did not request)" if unrequested else ""
     suffix += origin
@@ -235,7 +236,7 @@ def report(
 def report_gone(phone_number: str, *, request_id: str | None, sandbox: bool) -> Report:
     """The number left the project (released elsewhere) while numbot was watching it."""
     suffix = f" (request {request_id})" if request_id else ""
-    text = f":grey_question: `{phone_number}` left this Sinch project; stopped watching it{suffix}."
+    text = f":grey_question: `{escape(phone_number)}` left this Sinch project; stopped watching it{suffix}."
     return Report(text, to_dicts(with_sandbox_note([section(text)], sandbox)), text)
 
 

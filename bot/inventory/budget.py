@@ -16,7 +16,6 @@ from pydantic import BaseModel
 from bot.blockkit.blocks import money
 from bot.blockkit.text import escape
 
-BUDGET_VARIABLE = "NUMBOT_MONTHLY_BUDGET"
 BUDGET_EXAMPLE = "USD=2500,EUR=300"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 

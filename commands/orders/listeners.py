@@ -422,8 +422,7 @@ def _upload(
     uploaded: list[tuple[str, int]],
 ) -> str | None:
     """Fetch one attached file from Slack and give it to Sinch; what is wrong with it, if anything."""
-    allowed = {mime.lower() for mime in document.allowed_mime_types}
-    accept = tuple(kind for kind in DOCUMENTS if kind.mime_type in allowed) or DOCUMENTS
+    accept = tuple(kind for kind in DOCUMENTS if document.accepts_mime_type(kind.mime_type)) or DOCUMENTS
     try:
         with fetch_slack_file(client, submitted, accept=accept) as fetched:
             problem = _give_to_sinch(services, order, document, fetched)

@@ -57,11 +57,6 @@ class _Read:
     problem: str | None = None
 
 
-def needs_registration(requirements: NumberRequirements) -> bool:
-    fields = requirements.fields
-    return not isinstance(fields, RequirementFields) or bool(fields.rules)
-
-
 def read_registration(
     requirements: NumberRequirements,
     phone_numbers: Sequence[str],

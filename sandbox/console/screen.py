@@ -65,9 +65,6 @@ class Screen:
     def show_modal(self, view: View) -> None:
         self.print(self._titled(self._modal_heading(view, updated=False), self._full_view(view), None))
 
-    def show_home(self, home: View) -> None:
-        self.print(self._titled(self._home_heading(home, updated=False), self._full_home(home), None))
-
     def print(self, text: Text) -> None:
         with self._lock:
             self._console.print(text)

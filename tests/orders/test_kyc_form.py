@@ -21,7 +21,6 @@ from bot.sinch import (
 from commands.orders.kyc_summary import registration_summary, shown
 from commands.orders.registration import (
     chosen_files,
-    needs_registration,
     page_problems,
     read_registration,
     violation_errors,
@@ -178,7 +177,6 @@ def test_us_local_needs_no_registration_and_the_form_is_only_the_number_settings
     requirements = sinch.lookup_number_requirements("US", NumberType.LOCAL)
     views = build_views(requirements, ["+12025550134"])
 
-    assert not needs_registration(requirements)
     assert input_block_ids(views) == [
         number_forms.DISPLAY_NAME_BLOCK,
         number_forms.SERVICE_PLAN_BLOCK,

@@ -103,6 +103,7 @@ def test_requirements_are_typed_with_their_templates_and_attachments(sinch: Sinc
     assert letter.template[0].name == "template.rtf"
     assert letter.accepts_mime_type("application/rtf")
     assert not letter.accepts_mime_type("image/png")
+    assert letter.accepts_mime_type("Application/RTF")  # mime types compare without case
     assert sinch.lookup_number_requirements("US", NumberType.LOCAL).attachments == []
 
 

@@ -107,7 +107,9 @@ class RequiredAttachment(SinchModel):
     allowed_document_types: list[str] = Field(default_factory=list)
 
     def accepts_mime_type(self, mime_type: str) -> bool:
-        return not self.allowed_mime_types or mime_type in self.allowed_mime_types
+        """Mime types compare without case (RFC 2045); none listed means any."""
+        allowed = {allowed.lower() for allowed in self.allowed_mime_types}
+        return not allowed or mime_type.lower() in allowed
 
 
 class NumberRequirements(SinchModel):

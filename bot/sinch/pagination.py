@@ -19,10 +19,6 @@ class Page(Generic[T]):
     total_size: int | None
 
 
-FetchPage = Callable[[str | None], Page[T]]
-"""Fetch the page after the given token (None: the first page)."""
-
-
 @dataclass(frozen=True)
 class Unread(Generic[T]):
     """A page received but not yet parsed: the next page's token, read first, and how to parse the page."""
@@ -61,11 +57,6 @@ class Pages(Generic[T]):
                     remaining -= 1
                     if remaining == 0:
                         return
-
-    @classmethod
-    def of(cls, fetch: FetchPage[T], *, limit: int | None = None) -> Pages[T]:
-        """Pages from a fetch that parses as it receives."""
-        return cls(lambda token: _already_read(fetch(token)), limit=limit)
 
     def pages(self) -> Iterator[Page[T]]:
         """The raw pages, from the first; stops at the last page (no or empty `nextPageToken`)."""
@@ -107,10 +98,6 @@ def _received(receive: Receive[T]) -> Iterator[Unread[T]]:
         if not unread.next_page_token or unread.next_page_token == token:
             return
         token = unread.next_page_token
-
-
-def _already_read(page: Page[T]) -> Unread[T]:
-    return Unread(page.next_page_token, lambda: page)
 
 
 def read_ahead(items: Iterator[U]) -> Iterator[U]:

@@ -20,24 +20,25 @@ class Listing:
         self.last_token = last_token
         self.requested: list[str | None] = []
 
-    def fetch(self, token: str | None) -> Page[int]:
+    def receive(self, token: str | None) -> Unread[int]:
         self.requested.append(token)
         start = int(token or 0)
         end = start + self.page_size
         next_token = str(end) if end < len(self.items) else self.last_token
-        return Page(self.items[start:end], next_token, len(self.items))
+        page = Page(self.items[start:end], next_token, len(self.items))
+        return Unread(next_token, lambda: page)
 
 
 def test_walks_every_page_in_order() -> None:
     listing = Listing(list(range(7)), page_size=3)
 
-    assert list(Pages.of(listing.fetch)) == list(range(7))
+    assert list(Pages(listing.receive)) == list(range(7))
     assert listing.requested == [None, "3", "6"]
 
 
 def test_each_iteration_starts_again_from_the_first_page() -> None:
     listing = Listing(list(range(4)), page_size=2)
-    pages = Pages.of(listing.fetch)
+    pages = Pages(listing.receive)
 
     assert list(pages) == list(pages) == [0, 1, 2, 3]
     assert listing.requested == [None, "2", None, "2"]
@@ -46,22 +47,22 @@ def test_each_iteration_starts_again_from_the_first_page() -> None:
 def test_limit_stops_fetching_once_enough_items_were_yielded() -> None:
     listing = Listing(list(range(20)), page_size=3)
 
-    assert list(Pages.of(listing.fetch, limit=6)) == list(range(6))
+    assert list(Pages(listing.receive, limit=6)) == list(range(6))
     assert listing.requested == [None, "3"]
 
 
 def test_limit_zero_fetches_nothing_and_negative_is_refused() -> None:
     listing = Listing([1], page_size=1)
 
-    assert list(Pages.of(listing.fetch, limit=0)) == []
+    assert list(Pages(listing.receive, limit=0)) == []
     assert listing.requested == []
     with pytest.raises(ValueError, match="negative"):
-        Pages.of(listing.fetch, limit=-1)
+        Pages(listing.receive, limit=-1)
 
 
 def test_total_size_is_known_after_the_first_page() -> None:
     listing = Listing(list(range(5)), page_size=2)
-    pages = Pages.of(listing.fetch)
+    pages = Pages(listing.receive)
 
     assert pages.total_size == 5
     assert listing.requested == [None]
@@ -74,7 +75,7 @@ def test_total_size_is_known_after_the_first_page() -> None:
 def test_empty_or_repeated_next_token_ends_the_walk(last_token: str) -> None:
     listing = Listing(list(range(4)), page_size=2, last_token=last_token)
 
-    assert list(Pages.of(listing.fetch)) == [0, 1, 2, 3]
+    assert list(Pages(listing.receive)) == [0, 1, 2, 3]
     assert len(listing.requested) <= 3
 
 
